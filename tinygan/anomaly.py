@@ -1,0 +1,52 @@
+"""Anomaly detection: find the op where a NaN or inf first appeared.
+
+Inside ``with tinygan.detect_anomaly():`` every op checks its output, and every backward
+step checks the gradients it produced. The first non-finite value raises an error naming
+the op and the line of user code that created it; this costs a device sync per op, so it
+is for debugging, not for training runs.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+
+import numpy
+
+from .backend import get_array_module
+from .grad_mode import state
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+class detect_anomaly:
+    """Context manager: raise at the first op whose forward or backward makes a NaN or inf."""
+
+    def __enter__(self):
+        self.previous = state.anomaly_enabled
+        state.anomaly_enabled = True
+
+    def __exit__(self, *exc_info):
+        state.anomaly_enabled = self.previous
+
+
+def check_finite(function, phase: str, array) -> None:
+    """Raise if ``array`` (made by ``function`` during ``phase``) holds a NaN or inf."""
+    if not numpy.issubdtype(array.dtype, numpy.inexact):
+        return
+    xp = get_array_module(array)
+    if bool(xp.isfinite(array).all()):
+        return
+    stack = getattr(function, "creation_stack", None) or traceback.extract_stack()
+    raise FloatingPointError(
+        f"{type(function).__name__} produced a NaN or inf in its {phase} pass. "
+        f"The op was created at {_user_frame(stack)}."
+    )
+
+
+def _user_frame(stack) -> str:
+    """The innermost frame outside tinygan itself: where the user called the op."""
+    for frame in reversed(stack):
+        if not os.path.abspath(frame.filename).startswith(_PACKAGE_DIR):
+            return f"{frame.filename}:{frame.lineno}, in {frame.name}\n    {frame.line}"
+    return "an unknown place"

@@ -1,0 +1,140 @@
+"""Devices and array modules: 'cpu' arrays are NumPy arrays, 'cuda' arrays are CuPy arrays.
+
+The library never picks NumPy or CuPy with a module-level import. Each op asks the data
+which module it belongs to (``xp = get_array_module(array)``) and calls that module, so the
+same source runs on either device. CuPy is imported lazily, the first time 'cuda' is asked for.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy
+
+DEVICES = ("cpu", "cuda")
+
+_CUPY_INSTALL_HINT = (
+    "Install CuPy for your CUDA version, e.g. `pip install cupy-cuda12x` "
+    "(or `pip install tinygan[cuda]`); see the README's CUDA section."
+)
+
+
+class CudaBackend:
+    """What tinygan needs from CuPy: the array module and its scatter-add.
+
+    Tests swap in a stand-in with the same two attributes, so CPU-only CI exercises every
+    code path a GPU would take.
+    """
+
+    def __init__(self, xp, scatter_add):
+        self.xp = xp
+        self.scatter_add = scatter_add
+
+
+_cuda: CudaBackend | None = None
+_default_device = None  # resolved on first use, from TINYGAN_DEVICE
+
+
+def _load_cupy() -> CudaBackend:
+    """Import CuPy and check that a GPU answers; say which of the two is missing."""
+    try:
+        import cupy
+        import cupyx
+    except ImportError as error:
+        raise RuntimeError(
+            f"device 'cuda' needs CuPy, which is not installed ({error}). {_CUPY_INSTALL_HINT}"
+        ) from None
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as error:  # CuPy raises its own CUDARuntimeError types
+        count, reason = 0, f": {error}"
+    else:
+        reason = ""
+    if count == 0:
+        raise RuntimeError(
+            f"device 'cuda' needs a CUDA GPU, but CuPy {cupy.__version__} found none{reason}. "
+            "Check `nvidia-smi`, or use device='cpu'."
+        )
+    return CudaBackend(cupy, cupyx.scatter_add)
+
+
+def cuda_backend() -> CudaBackend:
+    """The CuPy backend, loaded on first use."""
+    global _cuda
+    if _cuda is None:
+        _cuda = _load_cupy()
+    return _cuda
+
+
+def cuda_is_available() -> bool:
+    """True when CuPy imports and sees at least one GPU."""
+    try:
+        cuda_backend()
+    except RuntimeError:
+        return False
+    return True
+
+
+def check_device(device) -> str:
+    """Validate a device name and return it ('cpu' or 'cuda')."""
+    if device not in DEVICES:
+        raise ValueError(f"unknown device {device!r}: expected one of {DEVICES}")
+    if device == "cuda":
+        cuda_backend()
+    return device
+
+
+def array_module_for(device: str):
+    """NumPy for 'cpu', CuPy for 'cuda'."""
+    return numpy if device == "cpu" else cuda_backend().xp
+
+
+def get_array_module(array):
+    """The module (NumPy or CuPy) that owns ``array``."""
+    if isinstance(array, (numpy.ndarray, numpy.generic)):
+        return numpy
+    if _cuda is not None and isinstance(array, _cuda.xp.ndarray):
+        return _cuda.xp
+    raise TypeError(f"expected a NumPy or CuPy array, got {type(array).__name__}")
+
+
+def device_of(array) -> str:
+    """'cpu' for NumPy arrays, 'cuda' for CuPy arrays."""
+    return "cpu" if isinstance(array, (numpy.ndarray, numpy.generic)) else "cuda"
+
+
+def to_numpy(array) -> numpy.ndarray:
+    """A NumPy array with the values of ``array``; copies from the GPU when needed."""
+    if isinstance(array, numpy.ndarray):
+        return array
+    return cuda_backend().xp.asnumpy(array)
+
+
+def move(array, device: str):
+    """``array`` on ``device``: the same array if it is there already, else a copy."""
+    if device_of(array) == device:
+        return array
+    if device == "cpu":
+        return to_numpy(array)
+    return cuda_backend().xp.asarray(array)
+
+
+def scatter_add(target, index, values) -> None:
+    """``target[index] += values`` in place, where repeated indices accumulate."""
+    if isinstance(target, numpy.ndarray):
+        numpy.add.at(target, index, values)
+    else:
+        cuda_backend().scatter_add(target, index, values)
+
+
+def set_default_device(device: str) -> None:
+    """Where factories put new tensors when no device is given (initially $TINYGAN_DEVICE or 'cpu')."""
+    global _default_device
+    _default_device = check_device(device)
+
+
+def get_default_device() -> str:
+    global _default_device
+    if _default_device is None:
+        _default_device = check_device(os.environ.get("TINYGAN_DEVICE", "cpu"))
+    return _default_device

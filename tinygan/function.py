@@ -1,0 +1,83 @@
+"""Function: one differentiable op, with its forward and backward side by side.
+
+A subclass writes ``forward`` on raw arrays (NumPy or CuPy) and ``backward`` with tensor ops.
+Because backward is made of tensor ops, running it with grad mode on records a graph of the
+backward pass itself, and gradients can be differentiated again (``create_graph=True``).
+
+When grad mode is on and an input requires grad, calling a Function links the graph:
+the output remembers the function (``output.grad_fn``), the function remembers its inputs
+(strongly) and its output (weakly, so that no reference cycle keeps the graph alive).
+"""
+
+from __future__ import annotations
+
+import itertools
+import traceback
+import weakref
+
+from . import anomaly
+from .grad_mode import state
+
+# Functions are numbered as they are created. An op's inputs always come from ops created
+# before it, so visiting functions from the highest number down is a topological order.
+_sequence = itertools.count()
+
+
+class Function:
+    # Set on functions that recorded a graph:
+    inputs: tuple  # the input Tensors; None once the graph is released
+    input_versions: tuple  # each input's in-place version when the op ran
+    output: weakref.ref  # the output Tensor
+    sequence: int  # creation number: the backward order
+    needs_input_grad: tuple  # set by the engine before backward: which inputs want a gradient
+
+    def forward(self, *arrays):
+        """Compute the output array from the input arrays."""
+        raise NotImplementedError
+
+    def backward(self, grad_output):
+        """Given dL/d(output) as a Tensor, return dL/d(input) for each input (or None)."""
+        raise NotImplementedError
+
+    def __call__(self, *inputs):
+        from .tensor import Tensor
+
+        if len(inputs) > 1:
+            _check_same_device(self, inputs)
+        output = Tensor._from_array(self.forward(*[x.data for x in inputs]))
+        if state.grad_enabled and any(x._requires_grad for x in inputs):
+            self.inputs = inputs
+            self.input_versions = tuple(x._version for x in inputs)
+            self.output = weakref.ref(output)
+            self.sequence = next(_sequence)
+            output.grad_fn = self
+            output._requires_grad = True
+            if state.anomaly_enabled:
+                self.creation_stack = traceback.extract_stack()[:-1]
+        if state.anomaly_enabled:
+            anomaly.check_finite(self, "forward", output.data)
+        return output
+
+    def saved_output(self):
+        """The output Tensor, for backward formulas written in terms of the output."""
+        return self.output()
+
+    def release(self) -> None:
+        """Drop the inputs and any arrays saved for backward; the graph can't be walked again."""
+        self.__dict__ = {"sequence": self.sequence, "released": True}
+
+    released = False
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+def _check_same_device(function, inputs) -> None:
+    first = type(inputs[0].data)
+    for x in inputs[1:]:
+        if type(x.data) is not first:
+            devices = ", ".join(x.device for x in inputs)
+            raise RuntimeError(
+                f"{type(function).__name__}: inputs are on different devices ({devices}). "
+                "tinygan never copies between devices implicitly: move them with .to(device)."
+            )

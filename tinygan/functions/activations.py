@@ -1,0 +1,116 @@
+"""Activations, written to stay finite for any input: no exp of a large positive number."""
+
+from __future__ import annotations
+
+from ..backend import get_array_module
+from ..function import Function
+from .elementwise import where
+from ..tensor import Tensor
+from .operands import mask
+
+
+class ReLU(Function):
+    def forward(self, x):
+        return get_array_module(x).maximum(x, 0)
+
+    def backward(self, gy):
+        # d/dx relu(x) = 1 for x > 0, else 0 (also at 0)
+        return gy * mask(self.inputs[0].data > 0, gy.dtype)
+
+
+class LeakyReLU(Function):
+    def __init__(self, negative_slope):
+        self.negative_slope = negative_slope
+
+    def forward(self, x):
+        return get_array_module(x).where(x > 0, x, x * self.negative_slope)
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        slope = get_array_module(x).where(x > 0, 1, self.negative_slope).astype(gy.dtype)
+        # d/dx leaky_relu(x) = 1 for x > 0, else negative_slope
+        return gy * Tensor._from_array(slope)
+
+
+class Sigmoid(Function):
+    def forward(self, x):
+        xp = get_array_module(x)
+        e = xp.exp(-xp.abs(x))  # in (0, 1]: never overflows
+        return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+    def backward(self, gy):
+        y = self.saved_output()
+        # d/dx sigmoid(x) = sigmoid(x) (1 - sigmoid(x))
+        return gy * y * (1 - y)
+
+
+class Tanh(Function):
+    def forward(self, x):
+        return get_array_module(x).tanh(x)
+
+    def backward(self, gy):
+        y = self.saved_output()
+        # d/dx tanh(x) = 1 - tanh(x)^2
+        return gy * (1 - y * y)
+
+
+class Softplus(Function):
+    def __init__(self, beta, threshold):
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        bx = x * self.beta
+        # log(1 + e^bx) = max(bx, 0) + log(1 + e^-|bx|), exact and overflow-free
+        smooth = (xp.maximum(bx, 0) + xp.log1p(xp.exp(-xp.abs(bx)))) / self.beta
+        return xp.where(bx > self.threshold, x, smooth)
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        linear = (x.data * self.beta) > self.threshold
+        # d/dx softplus(x) = sigmoid(beta x), and 1 where it is taken as linear
+        return gy * where(linear, 1.0, sigmoid(x * self.beta))
+
+
+class ELU(Function):
+    def __init__(self, alpha):
+        self.alpha = alpha
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        return xp.where(x > 0, x, self.alpha * xp.expm1(xp.minimum(x, 0)))
+
+    def backward(self, gy):
+        x, y = self.inputs[0], self.saved_output()
+        # d/dx elu(x) = 1 for x > 0, else alpha e^x = elu(x) + alpha
+        return gy * where(x.data > 0, 1.0, y + self.alpha)
+
+
+def relu(x):
+    return ReLU()(x)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    return LeakyReLU(negative_slope)(x)
+
+
+def sigmoid(x):
+    return Sigmoid()(x)
+
+
+def tanh(x):
+    return Tanh()(x)
+
+
+def softplus(x, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta x)) / beta, taken as x where beta x > threshold (as PyTorch does)."""
+    return Softplus(beta, threshold)(x)
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), finite for any x."""
+    return -Softplus(1.0, float("inf"))(-x)
+
+
+def elu(x, alpha=1.0):
+    return ELU(alpha)(x)

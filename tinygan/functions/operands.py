@@ -1,0 +1,86 @@
+"""Turning the operands of an op into tensors of one device and one dtype.
+
+Python scalars are *weak*: ``x * 2.0`` keeps x's dtype (float32 stays float32), as in
+PyTorch. Arrays and tensors are *strong*: mixing float32 and float64 tensors gives float64,
+and a float tensor beats an integer one. Arrays must already be on the tensor's device:
+tinygan never copies between host and GPU behind the user's back.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy
+
+from .. import backend, dtypes
+from ..grad_mode import no_grad
+from ..tensor import Tensor
+
+
+def binary_operands(op_name: str, a, b) -> tuple[Tensor, Tensor]:
+    """``a`` and ``b`` as tensors of a common dtype; at least one of them must be a tensor."""
+    if not isinstance(a, Tensor):
+        if not isinstance(b, Tensor):
+            raise TypeError(f"{op_name}: expected a Tensor operand, got {type(a).__name__} "
+                            f"and {type(b).__name__}")
+        a = constant(a, b, op_name)
+    elif not isinstance(b, Tensor):
+        b = constant(b, a, op_name)
+    if a.dtype != b.dtype:
+        common = dtypes.promote(a.dtype, b.dtype)
+        a, b = cast(a, common), cast(b, common)
+    return a, b
+
+
+def constant(value, like: Tensor, op_name: str) -> Tensor:
+    """A scalar or array as a tensor on ``like``'s device, outside the graph."""
+    return Tensor._from_array(_operand_array(value, like, op_name))
+
+
+def _operand_array(value, like: Tensor, op_name: str):
+    """A scalar, array or tensor as an array on ``like``'s device (scalars in ``like``'s dtype)."""
+    if isinstance(value, Tensor):
+        value = value.data
+    if isinstance(value, numpy.generic):
+        value = value.item()
+    if isinstance(value, numbers.Number):
+        dtype = dtypes.scalar_dtype(value, like.dtype)
+        return like._xp().asarray(value, dtype=dtype)
+    try:
+        backend.get_array_module(value)
+    except TypeError:
+        raise TypeError(
+            f"{op_name}: unsupported operand of type {type(value).__name__}; expected a Tensor, "
+            "an array or a Python number"
+        ) from None
+    device = backend.device_of(value)
+    if device != like.device:
+        raise RuntimeError(
+            f"{op_name}: an array on {device} cannot be combined with a tensor on {like.device}. "
+            f"tinygan never copies implicitly: use tinygan.tensor(array, device='{like.device}')."
+        )
+    return value
+
+
+def cast(x: Tensor, dtype) -> Tensor:
+    """``x`` in ``dtype``; differentiable (the gradient is cast back)."""
+    from .elementwise import Cast
+
+    return x if x.dtype == dtype else Cast(dtype)(x)
+
+
+def compare(name: str, a, b) -> Tensor:
+    """Elementwise comparison giving a bool tensor (comparisons have no gradient)."""
+    with no_grad():
+        a, b = binary_operands(name, a, b)
+    if a.device != b.device:
+        raise RuntimeError(f"{name}: tensors on different devices ({a.device}, {b.device})")
+    xp = a._xp()
+    ufunc = {"eq": xp.equal, "ne": xp.not_equal, "lt": xp.less, "le": xp.less_equal,
+             "gt": xp.greater, "ge": xp.greater_equal}[name]
+    return Tensor._from_array(ufunc(a.data, b.data))
+
+
+def mask(condition, dtype) -> Tensor:
+    """A constant 0/1 tensor from a bool array, for gradients that pass or stop elementwise."""
+    return Tensor._from_array(condition.astype(dtype))

@@ -1,0 +1,3 @@
+"""Neural-network building blocks. ``tinygan.nn.functional`` holds the stateless ops."""
+
+from . import functional

@@ -1,0 +1,52 @@
+"""The functional API, as ``torch.nn.functional``: ``import tinygan.nn.functional as F``."""
+
+from ..functions import (
+    batch_norm,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    conv2d,
+    conv_transpose2d,
+    cross_entropy,
+    dropout,
+    elu,
+    embedding,
+    leaky_relu,
+    linear,
+    log_sigmoid,
+    log_softmax,
+    mse_loss,
+    nll_loss,
+    pad,
+    relu,
+    sigmoid,
+    softmax,
+    softplus,
+    tanh,
+)
+
+logsigmoid = log_sigmoid  # PyTorch's spelling
+
+__all__ = [
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "conv2d",
+    "conv_transpose2d",
+    "cross_entropy",
+    "dropout",
+    "elu",
+    "embedding",
+    "leaky_relu",
+    "linear",
+    "log_sigmoid",
+    "log_softmax",
+    "logsigmoid",
+    "mse_loss",
+    "nll_loss",
+    "pad",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "tanh",
+]
