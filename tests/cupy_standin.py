@@ -336,7 +336,7 @@ class ndarray:
         key = _unwrap(key, f"{_STANDIN_TYPE}.__getitem__()")
         result = self._array[key]
         if isinstance(result, _np.generic):
-            # Integer indices only: an Ellipsis makes NumPy return a 0-d view instead.
+            # All-integer indexing: with a trailing Ellipsis NumPy returns a 0-d view instead.
             result = self._array[(key if isinstance(key, tuple) else (key,)) + (Ellipsis,)]
         return _from_numpy(result)
 
@@ -386,8 +386,8 @@ class ndarray:
 
 
 def asarray(a, dtype=None, order=None):
-    """Stand-in array from ``a`` (host data is copied; a stand-in array is returned as is
-    when no conversion is needed)."""
+    """Stand-in array from ``a``: host data is copied, a stand-in array comes back as is
+    when no conversion is needed."""
     if isinstance(a, ndarray):
         return _same_or_new(a, _np.asarray(a._array, dtype=dtype, order=order))
     return _from_numpy(_np.array(_unwrap(a, "asarray()", host_ok=True), dtype=dtype, order=order))
@@ -573,7 +573,7 @@ class _Device:
 class _Stream:
     """``cupy.cuda.Stream``; only ``Stream.null.synchronize()`` (a no-op) is provided."""
 
-    null = None
+    null = None  # the default stream, created below
 
     def synchronize(self):
         """No-op: stand-in work is synchronous."""

@@ -6,6 +6,8 @@ made is the one PyTorch makes, written in the op's comment.
 
 from __future__ import annotations
 
+import numpy
+
 from .. import backend, dtypes
 from ..backend import get_array_module
 from ..function import Function
@@ -184,6 +186,8 @@ def where(condition, a, b):
         a = Tensor._from_array(_operand_array(a, like, "where").astype(dtypes.get_default_dtype()))
     else:
         raise TypeError("where: expected at least one Tensor argument")
+    if isinstance(condition, (bool, numpy.bool_)):
+        condition = like._xp().asarray(condition)
     condition = _operand_array(condition, like, "where")
     if condition.dtype != dtypes.bool_:
         raise TypeError(f"where: the condition must be a bool tensor, got {condition.dtype}")
