@@ -21,14 +21,23 @@ import tinygan
 from tinygan import backend, random
 
 settings.register_profile(
-    "ci", max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    "ci",
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     database=None,
 )
 settings.register_profile(
-    "dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    "dev",
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.register_profile(
-    "thorough", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    "thorough",
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile(
     os.environ.get("TINYGAN_HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
@@ -44,7 +53,7 @@ def _real_cuda_reason():
     try:
         backend.cuda_backend()
     except RuntimeError as error:
-        return str(error)
+        return str(error).split(" (")[0].split(". ")[0]
     finally:
         real = backend._cuda
         backend._cuda = saved

@@ -8,8 +8,8 @@ abs, ties for max, the bounds of clamp), where finite differences mean nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import hypothesis.extra.numpy as hnp
 import numpy as np
@@ -102,8 +102,11 @@ def reduction(values=smooth):
         options = [st.none()]
         if ndim:
             options.append(st.integers(-ndim, ndim - 1))
-            options.append(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim,
-                                    unique=True).map(tuple))
+            options.append(
+                st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True).map(
+                    tuple
+                )
+            )
         dim = data.draw(st.one_of(options))
         keepdim = data.draw(st.booleans())
         return [data.draw(values(shape)), ("dims", dim, keepdim)]
@@ -150,8 +153,12 @@ def np_conv2d(x, w, stride, padding, dilation=1):
     y = np.zeros((n, co, ho, wo))
     for i in range(ho):
         for j in range(wo):
-            patch = xp[:, :, i * stride : i * stride + dilation * (kh - 1) + 1 : dilation,
-                       j * stride : j * stride + dilation * (kw - 1) + 1 : dilation]
+            patch = xp[
+                :,
+                :,
+                i * stride : i * stride + dilation * (kh - 1) + 1 : dilation,
+                j * stride : j * stride + dilation * (kw - 1) + 1 : dilation,
+            ]
             y[:, :, i, j] = np.einsum("nckl,ockl->no", patch, w)
     return y
 
@@ -160,12 +167,14 @@ def np_conv_transpose2d(x, w, stride, padding, output_padding):
     """Scatter each input pixel times the kernel, then crop: the definition, in loops."""
     n, ci, h, wd = x.shape
     _, co, kh, kw = w.shape
-    full = np.zeros((n, co, (h - 1) * stride + kh + output_padding,
-                     (wd - 1) * stride + kw + output_padding))
+    full = np.zeros(
+        (n, co, (h - 1) * stride + kh + output_padding, (wd - 1) * stride + kw + output_padding)
+    )
     for i in range(h):
         for j in range(wd):
             full[:, :, i * stride : i * stride + kh, j * stride : j * stride + kw] += np.einsum(
-                "nc,cokl->nokl", x[:, :, i, j], w)
+                "nc,cokl->nokl", x[:, :, i, j], w
+            )
     return full[:, :, padding : full.shape[2] - padding, padding : full.shape[3] - padding]
 
 
@@ -237,124 +246,262 @@ SPECS = [
     OpSpec("pow", lambda a, b: a**b, np.power, broadcast_pair(positive, smooth)),
     OpSpec("pow_scalar", lambda a: a**3, lambda a: a**3, one(hnp.array_shapes(**SMALL))),
     OpSpec("rpow_scalar", lambda a: 2.0**a, lambda a: 2.0**a, one(hnp.array_shapes(**SMALL))),
-    OpSpec("scalar_arithmetic", lambda a: (3.0 - a) * 2 / 4.0 + 1, lambda a: (3 - a) * 2 / 4 + 1,
-           one(hnp.array_shapes(**SMALL))),
+    OpSpec(
+        "scalar_arithmetic",
+        lambda a: (3.0 - a) * 2 / 4.0 + 1,
+        lambda a: (3 - a) * 2 / 4 + 1,
+        one(hnp.array_shapes(**SMALL)),
+    ),
     # elementwise math
     OpSpec("exp", tinygan.exp, np.exp, one(hnp.array_shapes(**SMALL))),
     OpSpec("log", tinygan.log, np.log, one(hnp.array_shapes(**SMALL), positive)),
     OpSpec("sqrt", tinygan.sqrt, np.sqrt, one(hnp.array_shapes(**SMALL), positive)),
-    OpSpec("abs", tinygan.abs, np.abs,
-           one(hnp.array_shapes(**SMALL), lambda s: distinct(s, away_from=0))),
-    OpSpec("clamp", lambda a: a.clamp(-0.52, 0.33), lambda a: np.clip(a, -0.52, 0.33),
-           one(hnp.array_shapes(**SMALL), lambda s: distinct(s, away_from=0))),
+    OpSpec(
+        "abs",
+        tinygan.abs,
+        np.abs,
+        one(hnp.array_shapes(**SMALL), lambda s: distinct(s, away_from=0)),
+    ),
+    OpSpec(
+        "clamp",
+        lambda a: a.clamp(-0.52, 0.33),
+        lambda a: np.clip(a, -0.52, 0.33),
+        one(hnp.array_shapes(**SMALL), lambda s: distinct(s, away_from=0)),
+    ),
     OpSpec("maximum", tinygan.maximum, np.maximum, distinct_pair),
     OpSpec("minimum", tinygan.minimum, np.minimum, distinct_pair),
-    OpSpec("where", lambda c, a, b: tinygan.where(c > 0, a, b), lambda c, a, b: np.where(c > 0, a, b),
-           lambda data: [data.draw(distinct((2, 3), away_from=0)), data.draw(smooth((2, 3))),
-                         data.draw(smooth((3,)))]),
+    OpSpec(
+        "where",
+        lambda c, a, b: tinygan.where(c > 0, a, b),
+        lambda c, a, b: np.where(c > 0, a, b),
+        lambda data: [
+            data.draw(distinct((2, 3), away_from=0)),
+            data.draw(smooth((2, 3))),
+            data.draw(smooth((3,))),
+        ],
+    ),
     # activations
-    OpSpec("relu", F.relu, lambda x: np.maximum(x, 0),
-           one(hnp.array_shapes(**SMALL), lambda s: distinct(s, away_from=0))),
-    OpSpec("leaky_relu", lambda x: F.leaky_relu(x, 0.2), lambda x: np.where(x > 0, x, 0.2 * x),
-           one(hnp.array_shapes(**SMALL), lambda s: distinct(s, away_from=0))),
-    OpSpec("sigmoid", F.sigmoid, np_sigmoid, one(hnp.array_shapes(**SMALL), lambda s: smooth(s, -6, 6))),
+    OpSpec(
+        "relu",
+        F.relu,
+        lambda x: np.maximum(x, 0),
+        one(hnp.array_shapes(**SMALL), lambda s: distinct(s, away_from=0)),
+    ),
+    OpSpec(
+        "leaky_relu",
+        lambda x: F.leaky_relu(x, 0.2),
+        lambda x: np.where(x > 0, x, 0.2 * x),
+        one(hnp.array_shapes(**SMALL), lambda s: distinct(s, away_from=0)),
+    ),
+    OpSpec(
+        "sigmoid", F.sigmoid, np_sigmoid, one(hnp.array_shapes(**SMALL), lambda s: smooth(s, -6, 6))
+    ),
     OpSpec("tanh", F.tanh, np.tanh, one(hnp.array_shapes(**SMALL))),
-    OpSpec("softplus", F.softplus, np_softplus, one(hnp.array_shapes(**SMALL), lambda s: smooth(s, -6, 6))),
-    OpSpec("softplus_beta", lambda x: F.softplus(x, beta=2.0), lambda x: np_softplus(2 * x) / 2,
-           one(hnp.array_shapes(**SMALL))),
-    OpSpec("log_sigmoid", F.log_sigmoid, lambda x: -np_softplus(-x),
-           one(hnp.array_shapes(**SMALL), lambda s: smooth(s, -6, 6))),
-    OpSpec("elu", F.elu, lambda x: np.where(x > 0, x, np.expm1(x)),
-           one(hnp.array_shapes(**SMALL), lambda s: distinct(s, away_from=0))),
+    OpSpec(
+        "softplus",
+        F.softplus,
+        np_softplus,
+        one(hnp.array_shapes(**SMALL), lambda s: smooth(s, -6, 6)),
+    ),
+    OpSpec(
+        "softplus_beta",
+        lambda x: F.softplus(x, beta=2.0),
+        lambda x: np_softplus(2 * x) / 2,
+        one(hnp.array_shapes(**SMALL)),
+    ),
+    OpSpec(
+        "log_sigmoid",
+        F.log_sigmoid,
+        lambda x: -np_softplus(-x),
+        one(hnp.array_shapes(**SMALL), lambda s: smooth(s, -6, 6)),
+    ),
+    OpSpec(
+        "elu",
+        F.elu,
+        lambda x: np.where(x > 0, x, np.expm1(x)),
+        one(hnp.array_shapes(**SMALL), lambda s: distinct(s, away_from=0)),
+    ),
     # reductions
     OpSpec("sum", *reduce_op(tinygan.sum, np.sum), reduction()),
     OpSpec("mean", *reduce_op(tinygan.mean, np.mean), reduction()),
     OpSpec("var", *reduce_op(lambda x, d, k: tinygan.var(x, d, keepdim=k), np_var), var_inputs),
     OpSpec("amax", *reduce_op(tinygan.amax, np.max), reduction(lambda s: distinct(s))),
     OpSpec("amin", *reduce_op(tinygan.amin, np.min), reduction(lambda s: distinct(s))),
-    OpSpec("max_dim", lambda x, a: x.max(a[1]).values, lambda x, a: np.max(x, axis=a[1]),
-           along_dim(lambda s: distinct(s))),
-    OpSpec("min_dim", lambda x, a: x.min(a[1], keepdim=True).values,
-           lambda x, a: np.min(x, axis=a[1], keepdims=True), along_dim(lambda s: distinct(s))),
+    OpSpec(
+        "max_dim",
+        lambda x, a: x.max(a[1]).values,
+        lambda x, a: np.max(x, axis=a[1]),
+        along_dim(lambda s: distinct(s)),
+    ),
+    OpSpec(
+        "min_dim",
+        lambda x, a: x.min(a[1], keepdim=True).values,
+        lambda x, a: np.min(x, axis=a[1], keepdims=True),
+        along_dim(lambda s: distinct(s)),
+    ),
     OpSpec("logsumexp", *dim_op(tinygan.logsumexp, lambda x, d: np_logsumexp(x, d)), along_dim()),
-    OpSpec("softmax", *dim_op(tinygan.softmax, lambda x, d: np.exp(np_log_softmax(x, d))),
-           along_dim()),
+    OpSpec(
+        "softmax", *dim_op(tinygan.softmax, lambda x, d: np.exp(np_log_softmax(x, d))), along_dim()
+    ),
     OpSpec("log_softmax", *dim_op(tinygan.log_softmax, np_log_softmax), along_dim()),
     # shapes
-    OpSpec("reshape", lambda x: x.reshape(-1), lambda x: x.reshape(-1), one(hnp.array_shapes(**SMALL))),
-    OpSpec("permute", lambda x: x.permute(2, 0, 1), lambda x: x.transpose(2, 0, 1),
-           one(hnp.array_shapes(min_dims=3, max_dims=3, max_side=3))),
-    OpSpec("transpose", lambda x: x.transpose(0, -1), lambda x: np.swapaxes(x, 0, -1),
-           one(hnp.array_shapes(min_dims=1, max_dims=3, max_side=3))),
-    OpSpec("flatten", lambda x: x.flatten(1), lambda x: x.reshape(x.shape[0], -1),
-           one(hnp.array_shapes(min_dims=2, max_dims=3, max_side=3))),
-    OpSpec("squeeze_unsqueeze", lambda x: x.unsqueeze(-1).squeeze(),
-           lambda x: np.squeeze(x), one(hnp.array_shapes(**SMALL))),
-    OpSpec("expand", lambda x: x.expand(2, -1, 3), lambda x: np.broadcast_to(x, (2, x.shape[0], 3)),
-           one(st.sampled_from([(1, 1), (2, 1), (3, 1)]))),
-    OpSpec("cat", lambda a, b: tinygan.cat([a, b], 1), lambda a, b: np.concatenate([a, b], 1),
-           shaped((2, 1, 2), (2, 3, 2))),
-    OpSpec("stack", lambda a, b: tinygan.stack([a, b], -1), lambda a, b: np.stack([a, b], -1),
-           shaped((2, 3), (2, 3))),
+    OpSpec(
+        "reshape", lambda x: x.reshape(-1), lambda x: x.reshape(-1), one(hnp.array_shapes(**SMALL))
+    ),
+    OpSpec(
+        "permute",
+        lambda x: x.permute(2, 0, 1),
+        lambda x: x.transpose(2, 0, 1),
+        one(hnp.array_shapes(min_dims=3, max_dims=3, max_side=3)),
+    ),
+    OpSpec(
+        "transpose",
+        lambda x: x.transpose(0, -1),
+        lambda x: np.swapaxes(x, 0, -1),
+        one(hnp.array_shapes(min_dims=1, max_dims=3, max_side=3)),
+    ),
+    OpSpec(
+        "flatten",
+        lambda x: x.flatten(1),
+        lambda x: x.reshape(x.shape[0], -1),
+        one(hnp.array_shapes(min_dims=2, max_dims=3, max_side=3)),
+    ),
+    OpSpec(
+        "squeeze_unsqueeze",
+        lambda x: x.unsqueeze(-1).squeeze(),
+        lambda x: np.squeeze(x),
+        one(hnp.array_shapes(**SMALL)),
+    ),
+    OpSpec(
+        "expand",
+        lambda x: x.expand(2, -1, 3),
+        lambda x: np.broadcast_to(x, (2, x.shape[0], 3)),
+        one(st.sampled_from([(1, 1), (2, 1), (3, 1)])),
+    ),
+    OpSpec(
+        "cat",
+        lambda a, b: tinygan.cat([a, b], 1),
+        lambda a, b: np.concatenate([a, b], 1),
+        shaped((2, 1, 2), (2, 3, 2)),
+    ),
+    OpSpec(
+        "stack",
+        lambda a, b: tinygan.stack([a, b], -1),
+        lambda a, b: np.stack([a, b], -1),
+        shaped((2, 3), (2, 3)),
+    ),
     OpSpec("split", lambda x: x.split([1, 3], dim=1)[1], lambda x: x[:, 1:], shaped((2, 4))),
-    OpSpec("pad", lambda x: F.pad(x, (1, 2, 0, 1)),
-           lambda x: np.pad(x, ((0, 0),) * (x.ndim - 2) + ((0, 1), (1, 2))),
-           one(hnp.array_shapes(min_dims=2, max_dims=3, max_side=3))),
+    OpSpec(
+        "pad",
+        lambda x: F.pad(x, (1, 2, 0, 1)),
+        lambda x: np.pad(x, ((0, 0),) * (x.ndim - 2) + ((0, 1), (1, 2))),
+        one(hnp.array_shapes(min_dims=2, max_dims=3, max_side=3)),
+    ),
     # indexing
-    OpSpec("getitem_basic", lambda x: x[1:, ::2, None], lambda x: x[1:, ::2, None],
-           one(hnp.array_shapes(min_dims=2, max_dims=3, min_side=2, max_side=4))),
-    OpSpec("getitem_repeated", lambda x: x[[0, 2, 0, 0]], lambda x: x[[0, 2, 0, 0]],
-           one(hnp.array_shapes(min_dims=1, max_dims=3, min_side=3, max_side=3))),
-    OpSpec("getitem_mask", lambda x: x[tinygan.tensor([True, False, True], device=x.device)],
-           lambda x: x[np.array([True, False, True])],
-           one(hnp.array_shapes(min_dims=1, max_dims=2, min_side=3, max_side=3))),
-    OpSpec("embedding", lambda w: F.embedding(tinygan.tensor([[0, 2], [2, 2]], device=w.device), w),
-           lambda w: w[np.array([[0, 2], [2, 2]])], shaped((3, 4))),
+    OpSpec(
+        "getitem_basic",
+        lambda x: x[1:, ::2, None],
+        lambda x: x[1:, ::2, None],
+        one(hnp.array_shapes(min_dims=2, max_dims=3, min_side=2, max_side=4)),
+    ),
+    OpSpec(
+        "getitem_repeated",
+        lambda x: x[[0, 2, 0, 0]],
+        lambda x: x[[0, 2, 0, 0]],
+        one(hnp.array_shapes(min_dims=1, max_dims=3, min_side=3, max_side=3)),
+    ),
+    OpSpec(
+        "getitem_mask",
+        lambda x: x[tinygan.tensor([True, False, True], device=x.device)],
+        lambda x: x[np.array([True, False, True])],
+        one(hnp.array_shapes(min_dims=1, max_dims=2, min_side=3, max_side=3)),
+    ),
+    OpSpec(
+        "embedding",
+        lambda w: F.embedding(tinygan.tensor([[0, 2], [2, 2]], device=w.device), w),
+        lambda w: w[np.array([[0, 2], [2, 2]])],
+        shaped((3, 4)),
+    ),
     # matrix products
     OpSpec("matmul", tinygan.matmul, np.matmul, shaped((2, 1, 3, 4), (2, 4, 2))),
     OpSpec("matmul_vector", tinygan.matmul, np.matmul, shaped((4,), (2, 4, 3))),
     OpSpec("matmul_dot", tinygan.matmul, np.matmul, shaped((4,), (4,))),
     OpSpec("linear", F.linear, lambda x, w, b: x @ w.T + b, shaped((2, 3, 4), (5, 4), (5,))),
     # convolutions: each checked against direct loops
-    OpSpec("conv2d", lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1),
-           lambda x, w, b: np_conv2d(x, w, 2, 1) + b.reshape(1, -1, 1, 1),
-           shaped((2, 2, 5, 4), (3, 2, 3, 3), (3,))),
-    OpSpec("conv2d_dilated", lambda x, w: F.conv2d(x, w, padding=2, dilation=2),
-           lambda x, w: np_conv2d(x, w, 1, 2, dilation=2), shaped((1, 2, 4, 5), (2, 2, 3, 2))),
-    OpSpec("conv_transpose2d",
-           lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1),
-           lambda x, w, b: np_conv_transpose2d(x, w, 2, 1, 1) + b.reshape(1, -1, 1, 1),
-           shaped((2, 3, 3, 2), (3, 2, 4, 3), (2,))),
+    OpSpec(
+        "conv2d",
+        lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1),
+        lambda x, w, b: np_conv2d(x, w, 2, 1) + b.reshape(1, -1, 1, 1),
+        shaped((2, 2, 5, 4), (3, 2, 3, 3), (3,)),
+    ),
+    OpSpec(
+        "conv2d_dilated",
+        lambda x, w: F.conv2d(x, w, padding=2, dilation=2),
+        lambda x, w: np_conv2d(x, w, 1, 2, dilation=2),
+        shaped((1, 2, 4, 5), (2, 2, 3, 2)),
+    ),
+    OpSpec(
+        "conv_transpose2d",
+        lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1),
+        lambda x, w, b: np_conv_transpose2d(x, w, 2, 1, 1) + b.reshape(1, -1, 1, 1),
+        shaped((2, 3, 3, 2), (3, 2, 4, 3), (2,)),
+    ),
     # normalization, dropout
-    OpSpec("batch_norm_train",
-           lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
-           np_batch_norm_train, shaped((4, 3, 2, 2), (3,), (3,))),
-    OpSpec("batch_norm_eval",
-           lambda x, w, b: F.batch_norm(x, t(RUNNING_MEAN, x), t(RUNNING_VAR, x), w, b),
-           lambda x, w, b: (x - RUNNING_MEAN) / np.sqrt(RUNNING_VAR + 1e-5) * w + b,
-           shaped((4, 3), (3,), (3,))),
+    OpSpec(
+        "batch_norm_train",
+        lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
+        np_batch_norm_train,
+        shaped((4, 3, 2, 2), (3,), (3,)),
+    ),
+    OpSpec(
+        "batch_norm_eval",
+        lambda x, w, b: F.batch_norm(x, t(RUNNING_MEAN, x), t(RUNNING_VAR, x), w, b),
+        lambda x, w, b: (x - RUNNING_MEAN) / np.sqrt(RUNNING_VAR + 1e-5) * w + b,
+        shaped((4, 3), (3,), (3,)),
+    ),
     OpSpec("dropout_fixed_seed", lambda x: _seeded_dropout(x), None, shaped((4, 5))),
     # losses
-    OpSpec("bce_with_logits",
-           lambda x: F.binary_cross_entropy_with_logits(x, t(BCE_TARGET, x)),
-           lambda x: np.mean(np_softplus(x) - x * BCE_TARGET), shaped((4,))),
-    OpSpec("bce_with_logits_pos_weight",
-           lambda x: F.binary_cross_entropy_with_logits(
-               x, t(BCE_TARGET, x), reduction="sum", pos_weight=t(np.array(3.0), x)),
-           lambda x: np.sum((1 - BCE_TARGET) * x + (1 + 2 * BCE_TARGET) * np_softplus(-x)),
-           shaped((4,))),
-    OpSpec("bce", lambda p: F.binary_cross_entropy(p, t(BCE_TARGET, p)),
-           lambda p: -np.mean(BCE_TARGET * np.log(p) + (1 - BCE_TARGET) * np.log(1 - p)),
-           shaped((4,), values=lambda s: smooth(s, 0.1, 0.9))),
+    OpSpec(
+        "bce_with_logits",
+        lambda x: F.binary_cross_entropy_with_logits(x, t(BCE_TARGET, x)),
+        lambda x: np.mean(np_softplus(x) - x * BCE_TARGET),
+        shaped((4,)),
+    ),
+    OpSpec(
+        "bce_with_logits_pos_weight",
+        lambda x: F.binary_cross_entropy_with_logits(
+            x, t(BCE_TARGET, x), reduction="sum", pos_weight=t(np.array(3.0), x)
+        ),
+        lambda x: np.sum((1 - BCE_TARGET) * x + (1 + 2 * BCE_TARGET) * np_softplus(-x)),
+        shaped((4,)),
+    ),
+    OpSpec(
+        "bce",
+        lambda p: F.binary_cross_entropy(p, t(BCE_TARGET, p)),
+        lambda p: -np.mean(BCE_TARGET * np.log(p) + (1 - BCE_TARGET) * np.log(1 - p)),
+        shaped((4,), values=lambda s: smooth(s, 0.1, 0.9)),
+    ),
     OpSpec("mse", F.mse_loss, lambda a, b: np.mean((a - b) ** 2), shaped((3, 2), (3, 2))),
-    OpSpec("cross_entropy", lambda x: F.cross_entropy(x, tinygan.tensor(CLASSES, device=x.device)),
-           lambda x: -np.mean(np_log_softmax(x, 1)[np.arange(3), CLASSES]), shaped((3, 3))),
-    OpSpec("cross_entropy_probs", lambda x: F.cross_entropy(x, t(CLASS_PROBS, x)),
-           lambda x: -np.mean(np.sum(CLASS_PROBS * np_log_softmax(x, 1), 1)), shaped((3, 3))),
-    OpSpec("nll_weighted_ignore",
-           lambda x: F.nll_loss(x, tinygan.tensor([2, -100, 1], device=x.device),
-                                weight=t(np.array([1.0, 2.0, 0.5]), x)),
-           lambda x: -(x[0, 2] * 0.5 + x[2, 1] * 2.0) / 2.5, shaped((3, 3))),
+    OpSpec(
+        "cross_entropy",
+        lambda x: F.cross_entropy(x, tinygan.tensor(CLASSES, device=x.device)),
+        lambda x: -np.mean(np_log_softmax(x, 1)[np.arange(3), CLASSES]),
+        shaped((3, 3)),
+    ),
+    OpSpec(
+        "cross_entropy_probs",
+        lambda x: F.cross_entropy(x, t(CLASS_PROBS, x)),
+        lambda x: -np.mean(np.sum(CLASS_PROBS * np_log_softmax(x, 1), 1)),
+        shaped((3, 3)),
+    ),
+    OpSpec(
+        "nll_weighted_ignore",
+        lambda x: F.nll_loss(
+            x, tinygan.tensor([2, -100, 1], device=x.device), weight=t(np.array([1.0, 2.0, 0.5]), x)
+        ),
+        lambda x: -(x[0, 2] * 0.5 + x[2, 1] * 2.0) / 2.5,
+        shaped((3, 3)),
+    ),
 ]
 
 

@@ -19,7 +19,8 @@ def make_inputs(arrays, device, dtype=tinygan.float64):
     """Tensors (requiring grad) for the drawn arrays; non-array arguments pass through."""
     return [
         tinygan.tensor(a, dtype=dtype, device=device, requires_grad=True)
-        if isinstance(a, np.ndarray) else a
+        if isinstance(a, np.ndarray)
+        else a
         for a in arrays
     ]
 
@@ -38,8 +39,11 @@ def test_second_derivatives_match_finite_differences(spec, device, data):
     assert tinygan.gradgradcheck(spec.fn, inputs, atol=spec.atol)
 
 
-@pytest.mark.parametrize("spec", [s for s in SPECS if s.reference is not None],
-                         ids=[s.name for s in SPECS if s.reference is not None])
+@pytest.mark.parametrize(
+    "spec",
+    [s for s in SPECS if s.reference is not None],
+    ids=[s.name for s in SPECS if s.reference is not None],
+)
 @given(data=st.data())
 def test_forward_matches_numpy(spec, device, data):
     arrays = spec.draw_inputs(data)

@@ -30,6 +30,21 @@ class detect_anomaly:
         state.anomaly_enabled = self.previous
 
 
+class running_backward:
+    """Marks the backward of ``function`` as running, so that a NaN made by one of the ops its
+    backward formula uses is blamed on ``function`` itself."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __enter__(self):
+        self.previous = state.anomaly_backward_of
+        state.anomaly_backward_of = self.function
+
+    def __exit__(self, *exc_info):
+        state.anomaly_backward_of = self.previous
+
+
 def check_finite(function, phase: str, array) -> None:
     """Raise if ``array`` (made by ``function`` during ``phase``) holds a NaN or inf."""
     if not numpy.issubdtype(array.dtype, numpy.inexact):
@@ -37,9 +52,13 @@ def check_finite(function, phase: str, array) -> None:
     xp = get_array_module(array)
     if bool(xp.isfinite(array).all()):
         return
+    step = ""
+    if state.anomaly_backward_of is not None:
+        function, phase = state.anomaly_backward_of, "backward"
+        step = " (in one of the ops of its backward formula)"
     stack = getattr(function, "creation_stack", None) or traceback.extract_stack()
     raise FloatingPointError(
-        f"{type(function).__name__} produced a NaN or inf in its {phase} pass. "
+        f"{type(function).__name__} produced a NaN or inf in its {phase} pass{step}. "
         f"The op was created at {_user_frame(stack)}."
     )
 

@@ -128,7 +128,10 @@ def scatter_add(target, index, values) -> None:
 
 
 def set_default_device(device: str) -> None:
-    """Where factories put new tensors when no device is given (initially $TINYGAN_DEVICE or 'cpu')."""
+    """Where factories put new tensors when no device is given.
+
+    Initially $TINYGAN_DEVICE, or 'cpu' when it is unset.
+    """
     global _default_device
     _default_device = check_device(device)
 

@@ -18,13 +18,15 @@ def tensor(data, dtype=None, device=None, requires_grad=False) -> Tensor:
     if isinstance(data, Tensor):
         data = data.data
     if _holds_device_arrays(data):
-        raise TypeError("tensor: data is a list of tensors or GPU arrays; join them with "
-                        "tinygan.stack instead")
+        raise TypeError(
+            "tensor: data is a list of tensors or GPU arrays; join them with tinygan.stack instead"
+        )
     dtype = dtypes.infer_dtype(data) if dtype is None else dtypes.as_dtype(dtype)
     if _is_array(data):  # a NumPy or CuPy array: copy it, to another device if asked
         on_gpu = backend.device_of(data) == "cuda"
-        device = backend.check_device(device or ("cuda" if on_gpu else
-                                                 backend.get_default_device()))
+        device = backend.check_device(
+            device or ("cuda" if on_gpu else backend.get_default_device())
+        )
         array = backend.move(data, device).astype(dtype, copy=True)
     else:
         device = backend.check_device(device or backend.get_default_device())
@@ -135,8 +137,10 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False)
 
 
 def _like(t, dtype, device):
-    return (dtypes.as_dtype(dtype) if dtype is not None else t.dtype,
-            backend.check_device(device) if device is not None else t.device)
+    return (
+        dtypes.as_dtype(dtype) if dtype is not None else t.dtype,
+        backend.check_device(device) if device is not None else t.device,
+    )
 
 
 def zeros_like(t, *, dtype=None, device=None, requires_grad=False) -> Tensor:

@@ -53,7 +53,7 @@ def is_floating(dtype) -> bool:
 
 
 def promote(a: numpy.dtype, b: numpy.dtype) -> numpy.dtype:
-    """Result dtype of an op on two tensors: a float beats any integer or bool; else NumPy's rule."""
+    """Result dtype of an op on two tensors: a float beats an integer or bool; else NumPy's rule."""
     if a == b:
         return a
     if is_floating(a) and not is_floating(b):

@@ -57,9 +57,7 @@ def grad(
         grad_outputs = (None,) * len(outputs)
     grad_outputs = _as_tuple(grad_outputs)
     if len(grad_outputs) != len(outputs):
-        raise ValueError(
-            f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs"
-        )
+        raise ValueError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
     for i, x in enumerate(inputs):
         if not x._requires_grad:
             raise RuntimeError(f"grad: inputs[{i}] does not require grad")
@@ -126,11 +124,14 @@ def _run(roots, root_grads, retain_graph, create_graph, targets=None):
             if output._retains_grad:
                 output._accumulate_grad(grad_output.detach())
             function.needs_input_grad = tuple(
-                x._requires_grad
-                and (wanted is None or x in wanted or id(x.grad_fn) in useful)
+                x._requires_grad and (wanted is None or x in wanted or id(x.grad_fn) in useful)
                 for x in function.inputs
             )
-            input_grads = function.backward(grad_output)
+            if state.anomaly_enabled:
+                with anomaly.running_backward(function):
+                    input_grads = function.backward(grad_output)
+            else:
+                input_grads = function.backward(grad_output)
             if not isinstance(input_grads, tuple):
                 input_grads = (input_grads,)
             for x, g, needed in zip(function.inputs, input_grads, function.needs_input_grad):

@@ -15,6 +15,7 @@ class _ThreadState(threading.local):
     def __init__(self):
         self.grad_enabled = True
         self.anomaly_enabled = False
+        self.anomaly_backward_of = None  # the Function whose backward runs, in anomaly mode
 
 
 state = _ThreadState()

@@ -56,8 +56,9 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, fast=False, raise_exce
     return False
 
 
-def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, fast=False,
-                  raise_exception=True):
+def gradgradcheck(
+    fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, fast=False, raise_exception=True
+):
     """True if the gradients of the gradients of ``fn`` match finite differences.
 
     Checks the map (inputs, grad_outputs) -> d<fn(inputs), grad_outputs>/d(inputs), built with
@@ -88,8 +89,9 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
 
     if not checked:
         raise ValueError("gradgradcheck: no input has requires_grad=True")
-    return gradcheck(first_derivatives, inputs + grad_outputs, eps, atol, rtol, fast,
-                     raise_exception)
+    return gradcheck(
+        first_derivatives, inputs + grad_outputs, eps, atol, rtol, fast, raise_exception
+    )
 
 
 def _check_full(fn, inputs, checked, eps, atol, rtol):

@@ -101,9 +101,7 @@ class Tensor:
                 "tensor outside the graph."
             )
         if value and not dtypes.is_floating(self.dtype):
-            raise TypeError(
-                f"only floating point tensors can require gradients, not {self.dtype}"
-            )
+            raise TypeError(f"only floating point tensors can require gradients, not {self.dtype}")
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -126,9 +124,7 @@ class Tensor:
                     f"of shape {self.shape} and dtype {self.dtype}"
                 )
             if value.device != self.device:
-                raise RuntimeError(
-                    f"grad on {value.device} assigned to a tensor on {self.device}"
-                )
+                raise RuntimeError(f"grad on {value.device} assigned to a tensor on {self.device}")
         self._grad = value
 
     def _accumulate_grad(self, g: Tensor) -> None:

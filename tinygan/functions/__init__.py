@@ -33,5 +33,17 @@ from .reductions import (
     sum,
     var,
 )
-from .shape import cat, expand, flatten, pad, permute, reshape, split, squeeze, stack, transpose
-from .shape import unsqueeze, view
+from .shape import (
+    cat,
+    expand,
+    flatten,
+    pad,
+    permute,
+    reshape,
+    split,
+    squeeze,
+    stack,
+    transpose,
+    unsqueeze,
+    view,
+)

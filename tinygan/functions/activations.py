@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..backend import get_array_module
 from ..function import Function
-from .elementwise import where
 from ..tensor import Tensor
+from .elementwise import where
 from .operands import mask
 
 

@@ -61,11 +61,20 @@ class Conv2d(Function):
         need_x, need_w = self.needs_input_grad
         # y = conv(x, W) is linear in each: dx = conv^T(gy, W), dW = correlate(x, gy)
         return (
-            conv_transpose2d(gy, weight, None, self.stride, self.padding,
-                             _output_padding(x.shape, gy.shape, weight.shape, self),
-                             dilation=self.dilation) if need_x else None,
+            conv_transpose2d(
+                gy,
+                weight,
+                None,
+                self.stride,
+                self.padding,
+                _output_padding(x.shape, gy.shape, weight.shape, self),
+                dilation=self.dilation,
+            )
+            if need_x
+            else None,
             conv2d_weight(x, gy, weight.shape[2:], self.stride, self.padding, self.dilation)
-            if need_w else None,
+            if need_w
+            else None,
         )
 
 
@@ -83,8 +92,12 @@ class ConvTranspose2d(Function):
         # each input pixel times the kernel: [N, H, W, C_out, kH, kW]
         contributions = xp.tensordot(x, weight, axes=((1,), (0,)))
         full = xp.zeros(
-            (n, c_out, (h - 1) * sh + dh * (kh - 1) + 1 + oph,
-             (w - 1) * sw + dw * (kw - 1) + 1 + opw),
+            (
+                n,
+                c_out,
+                (h - 1) * sh + dh * (kh - 1) + 1 + oph,
+                (w - 1) * sw + dw * (kw - 1) + 1 + opw,
+            ),
             dtype=contributions.dtype,
         )
         for i in range(kh):
@@ -101,7 +114,8 @@ class ConvTranspose2d(Function):
         return (
             conv2d(gy, weight, None, self.stride, self.padding, self.dilation) if need_x else None,
             conv2d_weight(gy, x, weight.shape[2:], self.stride, self.padding, self.dilation)
-            if need_w else None,
+            if need_w
+            else None,
         )
 
 
@@ -121,9 +135,17 @@ class Conv2dWeight(Function):
         need_x, need_g = self.needs_input_grad
         # bilinear in (x, g): d/dx = conv^T(g, gw), d/dg = conv(x, gw)
         return (
-            conv_transpose2d(g, gw, None, self.stride, self.padding,
-                             _output_padding(x.shape, g.shape, gw.shape, self),
-                             dilation=self.dilation) if need_x else None,
+            conv_transpose2d(
+                g,
+                gw,
+                None,
+                self.stride,
+                self.padding,
+                _output_padding(x.shape, g.shape, gw.shape, self),
+                dilation=self.dilation,
+            )
+            if need_x
+            else None,
             conv2d(x, gw, None, self.stride, self.padding, self.dilation) if need_g else None,
         )
 
@@ -133,8 +155,12 @@ def _output_padding(x_shape, y_shape, w_shape, op):
     (with stride > 1 several input sizes give the same conv2d output size)."""
     return tuple(
         x_shape[2 + i]
-        - ((y_shape[2 + i] - 1) * op.stride[i] - 2 * op.padding[i]
-           + op.dilation[i] * (w_shape[2 + i] - 1) + 1)
+        - (
+            (y_shape[2 + i] - 1) * op.stride[i]
+            - 2 * op.padding[i]
+            + op.dilation[i] * (w_shape[2 + i] - 1)
+            + 1
+        )
         for i in range(2)
     )
 
@@ -168,8 +194,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
     stride, padding = _pair(stride, "stride"), _pair(padding, "padding")
     dilation = _pair(dilation, "dilation")
     for i in range(2):
-        if _out_size(input.shape[2 + i], weight.shape[2 + i], stride[i], padding[i],
-                     dilation[i]) < 1:
+        if (
+            _out_size(input.shape[2 + i], weight.shape[2 + i], stride[i], padding[i], dilation[i])
+            < 1
+        ):
             raise RuntimeError(
                 f"conv2d: the kernel {weight.shape[2:]} (dilation {dilation}) is larger than the "
                 f"padded input {input.shape[2:]} + 2*{padding}"
@@ -177,8 +205,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
     return _add_bias(Conv2d(stride, padding, dilation)(input, weight), bias, "conv2d")
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, *,
-                     dilation=1):
+def conv_transpose2d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, *, dilation=1
+):
     """The transpose (adjoint) of conv2d, as ``torch.nn.functional.conv_transpose2d``.
 
     Output size: (H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1.
@@ -201,5 +230,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 def conv2d_weight(input, grad_output, kernel_size, stride=1, padding=0, dilation=1):
     """d conv2d(input, W) / dW applied to ``grad_output``: a weight-shaped tensor."""
-    return Conv2dWeight(tuple(kernel_size), _pair(stride, "stride"), _pair(padding, "padding"),
-                        _pair(dilation, "dilation"))(input, grad_output)
+    return Conv2dWeight(
+        tuple(kernel_size),
+        _pair(stride, "stride"),
+        _pair(padding, "padding"),
+        _pair(dilation, "dilation"),
+    )(input, grad_output)

@@ -34,8 +34,7 @@ def _check_same_shape(op_name, input, target):
         )
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
-                                     pos_weight=None):
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """-[t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))], stable for logits of any size.
 
     Uses log sigmoid(x) = -softplus(-x) and log(1 - sigmoid(x)) = -softplus(x); targets may be
@@ -58,8 +57,9 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     if bool(((input.data < 0) | (input.data > 1)).any()):
         raise ValueError("binary_cross_entropy: input values must be probabilities in [0, 1]")
     floor = math.exp(-100.0)  # log(floor) = -100
-    loss = -(target * log(clamp(input, min=floor)) + (1 - target) * log(clamp(1 - input,
-                                                                               min=floor)))
+    loss = -(
+        target * log(clamp(input, min=floor)) + (1 - target) * log(clamp(1 - input, min=floor))
+    )
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction, "binary_cross_entropy")
@@ -115,7 +115,6 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         if weight is not None:
             terms = terms * weight.reshape((-1,) + (1,) * (input.ndim - class_dim - 1))
         return _reduce(-terms.sum(class_dim), reduction, "cross_entropy")
-    return nll_loss(log_softmax(input, 0 if input.ndim == 1 else 1), target, weight,
-                    ignore_index, reduction)
-
-
+    return nll_loss(
+        log_softmax(input, 0 if input.ndim == 1 else 1), target, weight, ignore_index, reduction
+    )

@@ -51,11 +51,15 @@ class Linear(Function):
 def matmul(a, b):
     a, b = binary_operands("matmul", a, b)
     if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError(f"matmul: both operands need at least 1 dimension, got {a.shape} and "
-                           f"{b.shape}; use * for scalars")
+        raise RuntimeError(
+            f"matmul: both operands need at least 1 dimension, got {a.shape} and "
+            f"{b.shape}; use * for scalars"
+        )
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
-        raise RuntimeError(f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied "
-                           f"({a.shape[-1]} != {b.shape[-2 if b.ndim > 1 else 0]})")
+        raise RuntimeError(
+            f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied "
+            f"({a.shape[-1]} != {b.shape[-2 if b.ndim > 1 else 0]})"
+        )
     # A 1-D operand is a row (on the left) or a column (on the right), removed afterwards.
     y = MatMul()(unsqueeze(a, 0) if a.ndim == 1 else a, unsqueeze(b, -1) if b.ndim == 1 else b)
     if a.ndim == 1:

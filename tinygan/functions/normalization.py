@@ -6,8 +6,9 @@ from __future__ import annotations
 from ..grad_mode import no_grad
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
-               momentum=0.1, eps=1e-5):
+def batch_norm(
+    input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5
+):
     """Normalize each channel (dim 1) over the batch and any spatial dims, as PyTorch does.
 
     Training uses the batch's mean and biased variance, and moves the running statistics
@@ -17,8 +18,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if input.ndim < 2:
         raise RuntimeError(f"batch_norm: expected input [N, C, ...], got shape {input.shape}")
     channels = input.shape[1]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var),
-                    ("weight", weight), ("bias", bias)):
+    for name, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
         if t is not None and t.shape != (channels,):
             raise RuntimeError(
                 f"batch_norm: {name} has shape {t.shape}, expected ({channels},) for input "
@@ -37,8 +42,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if running_mean is not None and running_var is not None:
             with no_grad():
                 unbiased = var.data.reshape(channels) * (count / (count - 1))
-                running_mean.copy_(running_mean.data * (1 - momentum)
-                                   + mean.data.reshape(channels) * momentum)
+                running_mean.copy_(
+                    running_mean.data * (1 - momentum) + mean.data.reshape(channels) * momentum
+                )
                 running_var.copy_(running_var.data * (1 - momentum) + unbiased * momentum)
     else:
         if running_mean is None or running_var is None:

@@ -21,8 +21,10 @@ def binary_operands(op_name: str, a, b) -> tuple[Tensor, Tensor]:
     """``a`` and ``b`` as tensors of a common dtype; at least one of them must be a tensor."""
     if not isinstance(a, Tensor):
         if not isinstance(b, Tensor):
-            raise TypeError(f"{op_name}: expected a Tensor operand, got {type(a).__name__} "
-                            f"and {type(b).__name__}")
+            raise TypeError(
+                f"{op_name}: expected a Tensor operand, got {type(a).__name__} "
+                f"and {type(b).__name__}"
+            )
         a = constant(a, b, op_name)
     elif not isinstance(b, Tensor):
         b = constant(b, a, op_name)
@@ -76,8 +78,14 @@ def compare(name: str, a, b) -> Tensor:
     if a.device != b.device:
         raise RuntimeError(f"{name}: tensors on different devices ({a.device}, {b.device})")
     xp = a._xp()
-    ufunc = {"eq": xp.equal, "ne": xp.not_equal, "lt": xp.less, "le": xp.less_equal,
-             "gt": xp.greater, "ge": xp.greater_equal}[name]
+    ufunc = {
+        "eq": xp.equal,
+        "ne": xp.not_equal,
+        "lt": xp.less,
+        "le": xp.less_equal,
+        "gt": xp.greater,
+        "ge": xp.greater_equal,
+    }[name]
     return Tensor._from_array(ufunc(a.data, b.data))
 
 

@@ -204,5 +204,3 @@ def log_softmax(x, dim):
 
 def softmax(x, dim):
     return exp(log_softmax(x, dim))
-
-

@@ -58,8 +58,9 @@ class Pad(Function):
         return xp.pad(x, self.widths, mode="constant", constant_values=self.value)
 
     def backward(self, gy):
-        index = tuple(slice(before, size - after) for (before, after), size in
-                      zip(self.widths, gy.shape))
+        index = tuple(
+            slice(before, size - after) for (before, after), size in zip(self.widths, gy.shape)
+        )
         # the padding is constant; the input's gradient is the middle of the output's
         return gy[index]
 
@@ -85,8 +86,10 @@ def reshape(x, shape):
     for s in shape:
         if s != -1:
             known *= s
-    if shape.count(-1) > 1 or (-1 not in shape and known != size) or (
-        -1 in shape and (known == 0 or size % known)
+    if (
+        shape.count(-1) > 1
+        or (-1 not in shape and known != size)
+        or (-1 in shape and (known == 0 or size % known))
     ):
         raise RuntimeError(
             f"reshape: shape {shape} is invalid for a tensor of shape {x.shape} ({size} elements)"
@@ -129,8 +132,10 @@ def squeeze(x, dim=None):
     if dim is None:
         dims = [i for i, s in enumerate(x.shape) if s == 1]
     else:
-        dims = [_normalize_dim(d, max(x.ndim, 1), "squeeze") for d in
-                ((dim,) if isinstance(dim, int) else dim)]
+        dims = [
+            _normalize_dim(d, max(x.ndim, 1), "squeeze")
+            for d in ((dim,) if isinstance(dim, int) else dim)
+        ]
         dims = [d for d in dims if d < x.ndim and x.shape[d] == 1]
     return reshape(x, tuple(s for i, s in enumerate(x.shape) if i not in dims))
 
@@ -149,9 +154,7 @@ def expand(x, sizes):
     if len(sizes) < x.ndim:
         raise RuntimeError(f"expand: {sizes} has fewer dimensions than the tensor {x.shape}")
     lead = len(sizes) - x.ndim
-    target = tuple(
-        x.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes)
-    )
+    target = tuple(x.shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
     for i, s in enumerate(x.shape):
         if s != 1 and s != target[lead + i]:
             raise RuntimeError(
@@ -233,5 +236,7 @@ def _same_kind(tensors, op_name):
         if not isinstance(t, Tensor):
             raise TypeError(f"{op_name}: expected Tensors, got {type(t).__name__}")
     if len({t.dtype for t in tensors}) > 1:
-        raise TypeError(f"{op_name}: tensors have different dtypes {[str(t.dtype) for t in tensors]}")
+        raise TypeError(
+            f"{op_name}: tensors have different dtypes {[str(t.dtype) for t in tensors]}"
+        )
     return tensors
