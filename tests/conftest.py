@@ -20,25 +20,14 @@ from hypothesis import HealthCheck, settings
 import tinygan
 from tinygan import backend, random
 
-settings.register_profile(
-    "ci",
-    max_examples=8,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    database=None,
-)
-settings.register_profile(
-    "dev",
-    max_examples=30,
+# No deadline: gradient checks of convolutions take a while. The device fixture only sets up.
+_COMMON = dict(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-settings.register_profile(
-    "thorough",
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+settings.register_profile("ci", max_examples=25, database=None, **_COMMON)
+settings.register_profile("dev", max_examples=50, **_COMMON)
+settings.register_profile("thorough", max_examples=500, **_COMMON)
 settings.load_profile(
     os.environ.get("TINYGAN_HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
 )

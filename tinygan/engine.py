@@ -81,10 +81,10 @@ def grad(
         root_grads.append(g)
     if retain_graph is None:
         retain_graph = create_graph
-    found = dict(_run(roots, root_grads, retain_graph, create_graph, targets=inputs))
+    found = {id(t): g for t, g in _run(roots, root_grads, retain_graph, create_graph, inputs)}
     result = []
     for i, x in enumerate(inputs):
-        g = found.get(x)
+        g = found.get(id(x))
         if g is None and not allow_unused:
             raise RuntimeError(
                 f"grad: inputs[{i}] was not used to compute the outputs. "
@@ -97,10 +97,12 @@ def grad(
 def _run(roots, root_grads, retain_graph, create_graph, targets=None):
     """Propagate gradients from ``roots``; return [(tensor, gradient)] for the leaves reached,
     or, when ``targets`` is given, for those tensors (leaves or not) and nothing else."""
-    grads = _GradientSums()
+    # id(tensor) -> [tensor, gradient summed so far]. Keyed by identity, since == on tensors is
+    # elementwise; holding the tensor keeps its id from being reused while the entry lives.
+    sums = {}
     for root, g in zip(roots, root_grads):
-        grads.add(root, g)
-    wanted = None if targets is None else _KeySet(targets)
+        _add_gradient(sums, root, g)
+    wanted = None if targets is None else {id(t) for t in targets}
     useful = None if targets is None else _functions_reaching(roots, wanted)
     heap, queued = [], set()
 
@@ -118,15 +120,20 @@ def _run(roots, root_grads, retain_graph, create_graph, targets=None):
             function = heapq.heappop(heap)[2]
             _check_can_backward(function)
             output = function.output()
-            grad_output = grads.pop(output)
-            if wanted is not None and output in wanted:
+            grad_output = sums.pop(id(output))[1]  # complete: every consumer ran before
+            if wanted is not None and id(output) in wanted:
                 found.append((output, grad_output))
             if output._retains_grad:
                 output._accumulate_grad(grad_output.detach())
-            function.needs_input_grad = tuple(
-                x._requires_grad and (wanted is None or x in wanted or id(x.grad_fn) in useful)
-                for x in function.inputs
-            )
+            inputs = function.inputs
+            if wanted is None:
+                needs = [x._requires_grad for x in inputs]
+            else:  # only paths that lead to a target
+                needs = [
+                    x._requires_grad and (id(x) in wanted or id(x.grad_fn) in useful)
+                    for x in inputs
+                ]
+            function.needs_input_grad = needs
             if state.anomaly_enabled:
                 with anomaly.running_backward(function):
                     input_grads = function.backward(grad_output)
@@ -134,52 +141,31 @@ def _run(roots, root_grads, retain_graph, create_graph, targets=None):
                 input_grads = function.backward(grad_output)
             if not isinstance(input_grads, tuple):
                 input_grads = (input_grads,)
-            for x, g, needed in zip(function.inputs, input_grads, function.needs_input_grad):
+            for x, g, needed in zip(inputs, input_grads, needs):
                 if g is None or not needed:
                     continue
                 if state.anomaly_enabled:
                     anomaly.check_finite(function, "backward", g.data)
-                grads.add(x, g)
+                _add_gradient(sums, x, g)
                 if x.grad_fn is not None:
                     enqueue(x.grad_fn)
             if not retain_graph:
                 function.release()
-    # What is left has no grad_fn: the leaves (and, with targets, non-leaf targets not yet popped
-    # cannot remain, since every reached function was visited).
-    for tensor, g in grads.items():
-        if wanted is None or tensor in wanted:
+    # Every function reached has run and taken its output's entry; what is left are tensors
+    # without a grad_fn (the leaves) and, with targets, non-leaf targets that nothing wanted
+    # lies behind.
+    for tensor, g in sums.values():
+        if wanted is None or id(tensor) in wanted:
             found.append((tensor, g))
     return found
 
 
-class _GradientSums:
-    """Gradient sums keyed by tensor identity (tensors compare elementwise, so not by ==)."""
-
-    def __init__(self):
-        self._entries = {}  # id(tensor) -> [tensor, gradient]; holding the tensor pins its id
-
-    def add(self, tensor, g):
-        entry = self._entries.get(id(tensor))
-        if entry is None:
-            self._entries[id(tensor)] = [tensor, g]
-        else:
-            entry[1] = entry[1] + g
-
-    def pop(self, tensor):
-        return self._entries.pop(id(tensor))[1]
-
-    def items(self):
-        return [(tensor, g) for tensor, g in self._entries.values()]
-
-
-class _KeySet:
-    """A set of tensors by identity."""
-
-    def __init__(self, tensors):
-        self._ids = {id(t) for t in tensors}
-
-    def __contains__(self, tensor):
-        return id(tensor) in self._ids
+def _add_gradient(sums, tensor, g) -> None:
+    entry = sums.get(id(tensor))
+    if entry is None:
+        sums[id(tensor)] = [tensor, g]
+    else:
+        entry[1] = entry[1] + g  # a tensor used several times: its gradients add up
 
 
 def _functions_reaching(roots, wanted):
@@ -201,7 +187,7 @@ def _functions_reaching(roots, wanted):
     functions.sort(key=lambda f: f.sequence)
     useful = set()
     for function in functions:
-        if any(x in wanted or id(x.grad_fn) in useful for x in function.inputs):
+        if any(id(x) in wanted or id(x.grad_fn) in useful for x in function.inputs):
             useful.add(id(function))
     return useful
 

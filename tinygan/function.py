@@ -17,6 +17,7 @@ import weakref
 
 from . import anomaly
 from .grad_mode import state
+from .tensor import Tensor
 
 # Functions are numbered as they are created. An op's inputs always come from ops created
 # before it, so visiting functions from the highest number down is a topological order.
@@ -29,7 +30,7 @@ class Function:
     input_versions: tuple  # each input's in-place version when the op ran
     output: weakref.ref  # the output Tensor
     sequence: int  # creation number: the backward order
-    needs_input_grad: tuple  # set by the engine before backward: which inputs want a gradient
+    needs_input_grad: list  # set by the engine before backward: which inputs want a gradient
 
     def forward(self, *arrays):
         """Compute the output array from the input arrays."""
@@ -40,23 +41,31 @@ class Function:
         raise NotImplementedError
 
     def __call__(self, *inputs):
-        from .tensor import Tensor
-
         if len(inputs) > 1:
-            _check_same_device(self, inputs)
+            first = type(inputs[0].data)
+            for x in inputs:
+                if type(x.data) is not first:
+                    _raise_device_mismatch(self, inputs)
         output = Tensor._from_array(self.forward(*[x.data for x in inputs]))
-        if state.grad_enabled and any(x._requires_grad for x in inputs):
-            self.inputs = inputs
-            self.input_versions = tuple(x._version for x in inputs)
-            self.output = weakref.ref(output)
-            self.sequence = next(_sequence)
-            output.grad_fn = self
-            output._requires_grad = True
-            if state.anomaly_enabled:
-                self.creation_stack = traceback.extract_stack()[:-1]
+        if state.grad_enabled:
+            for x in inputs:
+                if x._requires_grad:
+                    self._record(inputs, output)
+                    break
         if state.anomaly_enabled:
             anomaly.check_finite(self, "forward", output.data)
         return output
+
+    def _record(self, inputs, output) -> None:
+        """Link ``output`` into the graph: it was made by this function from ``inputs``."""
+        self.inputs = inputs
+        self.input_versions = [x._version for x in inputs]
+        self.output = weakref.ref(output)
+        self.sequence = next(_sequence)
+        output.grad_fn = self
+        output._requires_grad = True
+        if state.anomaly_enabled:
+            self.creation_stack = traceback.extract_stack()[:-2]
 
     def saved_output(self):
         """The output Tensor, for backward formulas written in terms of the output."""
@@ -72,12 +81,9 @@ class Function:
         return f"<{type(self).__name__}>"
 
 
-def _check_same_device(function, inputs) -> None:
-    first = type(inputs[0].data)
-    for x in inputs[1:]:
-        if type(x.data) is not first:
-            devices = ", ".join(x.device for x in inputs)
-            raise RuntimeError(
-                f"{type(function).__name__}: inputs are on different devices ({devices}). "
-                "tinygan never copies between devices implicitly: move them with .to(device)."
-            )
+def _raise_device_mismatch(function, inputs) -> None:
+    devices = ", ".join(x.device for x in inputs)
+    raise RuntimeError(
+        f"{type(function).__name__}: inputs are on different devices ({devices}). "
+        "tinygan never copies between devices implicitly: move them with .to(device)."
+    )

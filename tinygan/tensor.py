@@ -42,7 +42,7 @@ class Tensor:
     def _from_array(cls, array) -> Tensor:
         """Fast path for ops: wrap an array they computed."""
         tensor = object.__new__(cls)
-        tensor.data = _as_array(array)
+        tensor.data = numpy.asarray(array) if isinstance(array, numpy.generic) else array
         tensor.grad_fn = None
         tensor._grad = None
         tensor._requires_grad = False
@@ -450,7 +450,7 @@ class Tensor:
     @property
     def mT(self):
         """The last two dimensions swapped: a batch of transposed matrices."""
-        return F.transpose(self, -2, -1)
+        return F.matrix_transpose(self)
 
     def flatten(self, start_dim=0, end_dim=-1):
         return F.flatten(self, start_dim, end_dim)

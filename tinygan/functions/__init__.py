@@ -37,6 +37,7 @@ from .shape import (
     cat,
     expand,
     flatten,
+    matrix_transpose,
     pad,
     permute,
     reshape,

@@ -42,9 +42,9 @@ class SumTo(Function):
 
 def broadcast_to(x, shape):
     """``x`` broadcast to ``shape`` (a read-only view, no copy)."""
-    return x if x.shape == tuple(shape) else BroadcastTo(shape)(x)
+    return x if x.data.shape == shape else BroadcastTo(shape)(x)
 
 
 def sum_to(x, shape):
     """Sum ``x`` down to ``shape``, the adjoint of ``broadcast_to``."""
-    return x if x.shape == tuple(shape) else SumTo(shape)(x)
+    return x if x.data.shape == shape else SumTo(shape)(x)

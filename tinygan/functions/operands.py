@@ -8,8 +8,6 @@ tinygan never copies between host and GPU behind the user's back.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy
 
 from .. import backend, dtypes
@@ -28,7 +26,7 @@ def binary_operands(op_name: str, a, b) -> tuple[Tensor, Tensor]:
         a = constant(a, b, op_name)
     elif not isinstance(b, Tensor):
         b = constant(b, a, op_name)
-    if a.dtype != b.dtype:
+    if a.data.dtype != b.data.dtype:
         common = dtypes.promote(a.dtype, b.dtype)
         a, b = cast(a, common), cast(b, common)
     return a, b
@@ -39,15 +37,16 @@ def constant(value, like: Tensor, op_name: str) -> Tensor:
     return Tensor._from_array(_operand_array(value, like, op_name))
 
 
+_SCALARS = (int, float, bool, numpy.generic)
+_scalar_cache = {}  # (value, dtype, array module) -> read-only 0-d array
+
+
 def _operand_array(value, like: Tensor, op_name: str):
     """A scalar, array or tensor as an array on ``like``'s device (scalars in ``like``'s dtype)."""
     if isinstance(value, Tensor):
         value = value.data
-    if isinstance(value, numpy.generic):
-        value = value.item()
-    if isinstance(value, numbers.Number):
-        dtype = dtypes.scalar_dtype(value, like.dtype)
-        return like._xp().asarray(value, dtype=dtype)
+    elif isinstance(value, _SCALARS):
+        return _scalar_array(value.item() if isinstance(value, numpy.generic) else value, like)
     try:
         backend.get_array_module(value)
     except TypeError:
@@ -62,6 +61,24 @@ def _operand_array(value, like: Tensor, op_name: str):
             f"tinygan never copies implicitly: use tinygan.tensor(array, device='{like.device}')."
         )
     return value
+
+
+def _scalar_array(value, like: Tensor):
+    """A Python number as a 0-d array of ``like``'s dtype on its device.
+
+    Models multiply by the same few constants (1, 0.5, the learning rate) over and over, so
+    the arrays are cached: on a GPU each new one would cost a copy from the host.
+    """
+    dtype = dtypes.scalar_dtype(value, like.dtype)
+    xp = like._xp()
+    key = (type(value), value, dtype, xp)
+    array = _scalar_cache.get(key)
+    if array is None:
+        array = xp.asarray(value, dtype=dtype)
+        if len(_scalar_cache) >= 4096:
+            _scalar_cache.clear()
+        _scalar_cache[key] = array
+    return array
 
 
 def cast(x: Tensor, dtype) -> Tensor:

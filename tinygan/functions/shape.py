@@ -114,6 +114,14 @@ def transpose(x, dim0, dim1):
     return permute(x, dims)
 
 
+def matrix_transpose(x):
+    """Swap the last two dimensions (``x.mT``): a batch of transposed matrices."""
+    if x.ndim < 2:
+        raise RuntimeError(f"mT needs at least 2 dimensions, got shape {x.shape}")
+    n = x.ndim
+    return Permute((*range(n - 2), n - 1, n - 2))(x)
+
+
 def flatten(x, start_dim=0, end_dim=-1):
     if x.ndim == 0:
         return reshape(x, (1,))
