@@ -136,9 +136,11 @@ def main():
     length, repeats = (200, 3) if args.quick else (2000, 7)
     sizes = (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000)
 
-    print(f"tinygan {tinygan.__version__}, NumPy {np.__version__}, Python "
-          f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs; "
-          f"PyTorch {torch.__version__ if torch else 'not installed'}")
+    print(
+        f"tinygan {tinygan.__version__}, NumPy {np.__version__}, Python "
+        f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"PyTorch {torch.__version__ if torch else 'not installed'}"
+    )
 
     rows = []
     for op in OPS:
@@ -158,15 +160,28 @@ def main():
         for n in sizes:
             ours = measure(tinygan, n, 3)
             theirs = measure(torch, n, 3) if torch else None
-            rows.append([
-                kind, f"{n:,}", f"{ours * 1e3:.1f}", f"{ours / n * 1e6:.2f}",
-                f"{theirs * 1e3:.1f}" if theirs else "-",
-                f"{theirs / n * 1e6:.2f}" if theirs else "-", ratio(ours, theirs),
-            ])
+            rows.append(
+                [
+                    kind,
+                    f"{n:,}",
+                    f"{ours * 1e3:.1f}",
+                    f"{ours / n * 1e6:.2f}",
+                    f"{theirs * 1e3:.1f}" if theirs else "-",
+                    f"{theirs / n * 1e6:.2f}" if theirs else "-",
+                    ratio(ours, theirs),
+                ]
+            )
     print_table(
         "Backward time against graph size (n ops; the per-node column should stay flat)",
-        ["graph", "n", "tinygan ms", "tinygan µs/node", "PyTorch ms", "PyTorch µs/node",
-         "tinygan / PyTorch"],
+        [
+            "graph",
+            "n",
+            "tinygan ms",
+            "tinygan µs/node",
+            "PyTorch ms",
+            "PyTorch µs/node",
+            "tinygan / PyTorch",
+        ],
         rows,
     )
 

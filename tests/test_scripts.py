@@ -1,0 +1,34 @@
+"""The demo and the benchmark run from a fresh process and print what they promise.
+(How fast they run is the benchmark's business, not the tests'.)"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_script(*args):
+    result = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_engine_tour_checks_gradients_and_learns_the_moons():
+    output = run_script("demos/engine_tour.py", "--steps", "300")
+    assert "gradcheck(tanh(a @ b))     -> True" in output
+    assert "gradgradcheck(tanh(a @ b)) -> True" in output
+    accuracies = [float(a) for a in re.findall(r"accuracy (\d\.\d\d)", output)]
+    assert accuracies[-1] >= 0.9 > accuracies[0]
+
+
+def test_engine_benchmark_prints_both_tables():
+    output = run_script("benchmarks/engine.py", "--quick")
+    assert "Per-op overhead" in output and "Backward time against graph size" in output
+    for op in ("add", "tanh", "matmul 4x4", "chain", "branch sum"):
+        assert f"| {op}" in output
