@@ -163,18 +163,24 @@ def np_conv2d(x, w, stride, padding, dilation=1):
     return y
 
 
-def np_conv_transpose2d(x, w, stride, padding, output_padding):
+def np_conv_transpose2d(x, w, stride, padding, output_padding, dilation=1):
     """Scatter each input pixel times the kernel, then crop: the definition, in loops."""
     n, ci, h, wd = x.shape
     _, co, kh, kw = w.shape
+    span_h, span_w = dilation * (kh - 1) + 1, dilation * (kw - 1) + 1
     full = np.zeros(
-        (n, co, (h - 1) * stride + kh + output_padding, (wd - 1) * stride + kw + output_padding)
+        (
+            n,
+            co,
+            (h - 1) * stride + span_h + output_padding,
+            (wd - 1) * stride + span_w + output_padding,
+        )
     )
     for i in range(h):
         for j in range(wd):
-            full[:, :, i * stride : i * stride + kh, j * stride : j * stride + kw] += np.einsum(
-                "nc,cokl->nokl", x[:, :, i, j], w
-            )
+            rows = slice(i * stride, i * stride + span_h, dilation)
+            cols = slice(j * stride, j * stride + span_w, dilation)
+            full[:, :, rows, cols] += np.einsum("nc,cokl->nokl", x[:, :, i, j], w)
     return full[:, :, padding : full.shape[2] - padding, padding : full.shape[3] - padding]
 
 
@@ -445,6 +451,12 @@ SPECS = [
         lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1),
         lambda x, w, b: np_conv_transpose2d(x, w, 2, 1, 1) + b.reshape(1, -1, 1, 1),
         shaped((2, 3, 3, 2), (3, 2, 4, 3), (2,)),
+    ),
+    OpSpec(
+        "conv_transpose2d_dilated",
+        lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1, dilation=2),
+        lambda x, w: np_conv_transpose2d(x, w, 2, 1, 0, dilation=2),
+        shaped((1, 2, 3, 3), (2, 1, 2, 3)),
     ),
     # normalization, dropout
     OpSpec(

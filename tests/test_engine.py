@@ -331,3 +331,67 @@ def test_without_anomaly_mode_nans_pass_silently():
     x = leaf([-1.0])
     with np.errstate(invalid="ignore"):
         assert np.isnan(x.log().item())
+
+
+# ---- in-place changes through views and detach -------------------------------------------------
+
+
+def test_in_place_change_through_detach_is_caught():
+    w = leaf([1.0, 2.0, 3.0])
+    loss = (w * w).sum()
+    w.detach().mul_(10.0)  # same memory as w
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
+def test_in_place_change_through_a_slice_is_caught():
+    p = leaf([1.0, 2.0, 3.0])
+    loss = (p * p).sum()
+    with tinygan.no_grad():
+        p[0:2].fill_(0.0)  # a view of p
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
+def test_in_place_change_of_a_saved_output_is_caught():
+    x = leaf([1.0, 2.0])
+    y = x.exp()  # exp's backward reads its output
+    total = y.sum()
+    y.detach().zero_()
+    with pytest.raises(RuntimeError, match="Exp: its output .* was modified in place"):
+        total.backward()
+
+
+def test_in_place_change_to_an_input_whose_value_backward_ignores_is_fine():
+    x, b = leaf([1.0, 2.0]), tinygan.tensor([1.0, 1.0], dtype=tinygan.float64)
+    y = (x + b).sum()  # add's backward reads no values
+    b.add_(1.0)
+    y.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+# ---- .grad is the leaf's own -------------------------------------------------------------------
+
+
+def test_grad_is_writeable_and_shared_with_nothing():
+    x, b = leaf([1.0, 2.0, 3.0]), leaf([1.0, 1.0, 1.0])
+    upstream = tinygan.tensor([1.0, 2.0, 3.0], dtype=tinygan.float64)
+    (x * 2.0 + b).backward(upstream)  # b's gradient is upstream itself, broadcast-free
+    (x.sum() * 0.0 + b.sum()).backward()  # a broadcast (read-only) gradient for b
+    with tinygan.no_grad():
+        x.grad.mul_(0.5)
+        b.grad.zero_()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 2.0, 3.0])  # 2 * upstream, halved
+    np.testing.assert_array_equal(upstream.numpy(), [1.0, 2.0, 3.0])  # untouched
+    assert not np.shares_memory(x.grad.data, b.grad.data)
+
+
+def test_grad_of_a_tensor_whose_own_history_was_freed():
+    # The generator's graph is freed by its backward; a penalty on D's input made from the
+    # generator's output only needs the graph above that input (as WGAN-GP does).
+    z, w, d = leaf([1.0, 2.0]), leaf([0.5, 0.5]), leaf([3.0, 3.0])
+    fake = z * w
+    fake.sum().backward()
+    mixed = 0.5 * fake + 0.5
+    (g,) = tinygan.grad((mixed * mixed * d).sum(), mixed, create_graph=True)
+    np.testing.assert_allclose(g.numpy(), 2 * mixed.numpy() * d.numpy())

@@ -73,3 +73,18 @@ def test_float32_inputs_give_a_warning():
 def test_gradcheck_needs_an_input_that_requires_grad():
     with pytest.raises(ValueError, match="no input has requires_grad"):
         tinygan.gradcheck(lambda t: t * 2.0, [tinygan.ones(2, dtype=tinygan.float64)])
+
+
+class DoubleWithNaNGradient(Function):
+    def forward(self, x):
+        return x * 2
+
+    def backward(self, gy):
+        return gy * float("nan")
+
+
+def test_a_nan_gradient_fails_in_both_modes():
+    x = leaf([1.0, 2.0])
+    for fast in (False, True):
+        with pytest.raises(tinygan.GradcheckError):
+            tinygan.gradcheck(lambda t: DoubleWithNaNGradient()(t), [x], fast=fast)

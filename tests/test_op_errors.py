@@ -78,3 +78,35 @@ def test_other_argument_errors():
         tinygan.ones(2) + "1"
     with pytest.raises(ValueError, match="manual_seed"):
         tinygan.manual_seed(-1)
+
+
+def test_numpy_errors_are_prefixed_with_the_op_and_shapes():
+    with pytest.raises(ValueError, match=r"Add on inputs of shapes \(2, 3\), \(4,\)"):
+        tinygan.ones(2, 3) + tinygan.ones(4)
+    with pytest.raises(ValueError, match="MatMul on inputs of shapes"):
+        tinygan.ones(2, 3, 4) @ tinygan.ones(3, 4, 5)
+
+
+def test_more_argument_errors_are_clear():
+    with pytest.raises(ValueError, match="stride must be at least 1"):
+        F.conv2d(tinygan.ones(1, 1, 4, 4), tinygan.ones(1, 1, 2, 2), stride=0)
+    with pytest.raises(ValueError, match="padding must be at least 0"):
+        F.conv2d(tinygan.ones(1, 1, 4, 4), tinygan.ones(1, 1, 2, 2), padding=-1)
+    with pytest.raises(TypeError, match="nll_loss: target must be a Tensor"):
+        F.nll_loss(tinygan.zeros(2, 3), [0, 1])
+    with pytest.raises(ValueError, match="named 'cuda'"):
+        tinygan.ones(2).to("cuda:0")
+    with pytest.raises(TypeError, match="iteration over a 0-d tensor"):
+        list(tinygan.tensor(1.0))
+    with pytest.raises(ValueError, match="expanded tensor"):
+        tinygan.ones(1).expand(3).add_(1.0)
+    with pytest.raises(IndexError, match=r"embedding: indices must be in \[0, 3\)"):
+        F.embedding(tinygan.tensor([0, 3]), tinygan.ones(3, 2))
+    with pytest.raises(ValueError, match="momentum must be a number in"):
+        F.batch_norm(tinygan.ones(4, 2), None, None, training=True, momentum=None)
+    with pytest.raises(TypeError, match="bias dtype float64"):
+        F.conv2d(
+            tinygan.ones(1, 1, 3, 3),
+            tinygan.ones(1, 1, 2, 2),
+            tinygan.ones(1, dtype=tinygan.float64),
+        )

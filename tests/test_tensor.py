@@ -229,3 +229,50 @@ def test_comparisons_give_bool_tensors_outside_the_graph():
     assert mask.tolist() == [False, True, True]
     assert (x == 2.0).tolist() == [False, True, False]
     assert {x: "usable as a key"}[x] == "usable as a key"  # hashed by identity
+
+
+def test_a_0d_float64_tensor_does_not_widen_a_float32_tensor():
+    weights = tinygan.ones(3)
+    alpha = tinygan.tensor(np.float64(0.25))  # e.g. a random mixing weight
+    assert (weights * alpha).dtype == tinygan.float32
+    assert (alpha * weights).dtype == tinygan.float32
+    assert (alpha * tinygan.tensor(np.float32(2.0))).dtype == tinygan.float64  # both 0-d
+
+
+def test_negative_zero_scalars_keep_their_sign():
+    x = tinygan.tensor([1.0, -2.0])
+    _ = x * 0.0
+    with np.errstate(divide="ignore"):
+        assert (1 / (x * -0.0)).tolist() == [-np.inf, np.inf]
+
+
+def test_casting_to_integers_leaves_the_graph():
+    x = tinygan.tensor([1.5, 2.5], requires_grad=True)
+    assert not x.to(tinygan.int64).requires_grad
+
+
+def test_a_cupy_array_is_recognised_before_cuda_was_first_asked_for(monkeypatch):
+    import cupy_standin
+
+    monkeypatch.setattr(backend, "_cuda", None)
+    monkeypatch.setattr(backend, "_load_cupy", lambda: STANDIN_BACKEND)
+    t = tinygan.tensor(cupy_standin.asarray(np.ones(2, dtype=np.float32)))
+    assert t.device == "cuda"
+
+
+def test_reducing_a_0d_tensor_over_dim_0_is_allowed():
+    x = tinygan.tensor(3.0, requires_grad=True)
+    assert x.sum(0).item() == 3.0 and x.mean(-1).item() == 3.0
+    values, indices = x.max(0)
+    assert values.item() == 3.0 and indices.item() == 0
+    x.logsumexp(0).backward()
+    assert x.grad.item() == 1.0
+
+
+def test_pow_gradients_are_zero_where_pytorch_masks_them():
+    x = tinygan.tensor([0.0, 1.0], dtype=tinygan.float64, requires_grad=True)
+    (x**0).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+    e = tinygan.tensor([2.0, 0.5], dtype=tinygan.float64, requires_grad=True)
+    (tinygan.zeros(2, dtype=tinygan.float64) ** e).sum().backward()
+    assert e.grad.tolist() == [0.0, 0.0]

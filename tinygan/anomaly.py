@@ -1,9 +1,9 @@
 """Anomaly detection: find the op where a NaN or inf first appeared.
 
 Inside ``with tinygan.detect_anomaly():`` every op checks its output, and every backward
-step checks the gradients it produced. The first non-finite value raises an error naming
-the op and the line of user code that created it; this costs a device sync per op, so it
-is for debugging, not for training runs.
+step checks the gradients it produced. The first non-finite value (NaN, and also inf, which
+PyTorch's anomaly mode lets through) raises an error naming the op and the line of user code
+that created it. It costs a device sync per op: it is for debugging, not for training runs.
 """
 
 from __future__ import annotations

@@ -78,7 +78,8 @@ def cuda_is_available() -> bool:
 def check_device(device) -> str:
     """Validate a device name and return it ('cpu' or 'cuda')."""
     if device not in DEVICES:
-        raise ValueError(f"unknown device {device!r}: expected one of {DEVICES}")
+        hint = " (tinygan uses one GPU, named 'cuda')" if str(device).startswith("cuda") else ""
+        raise ValueError(f"unknown device {device!r}: expected one of {DEVICES}{hint}")
     if device == "cuda":
         cuda_backend()
     return device
@@ -95,6 +96,8 @@ def get_array_module(array):
         return numpy
     if _cuda is not None and isinstance(array, _cuda.xp.ndarray):
         return _cuda.xp
+    if type(array).__module__.startswith("cupy") and cuda_backend():
+        return get_array_module(array)  # a CuPy array met before 'cuda' was first asked for
     raise TypeError(f"expected a NumPy or CuPy array, got {type(array).__name__}")
 
 
@@ -125,6 +128,16 @@ def scatter_add(target, index, values) -> None:
         numpy.add.at(target, index, values)
     else:
         cuda_backend().scatter_add(target, index, values)
+
+
+def keep_dtype(result, like):
+    """``result`` in the dtype of the array ``like``.
+
+    Under NumPy 1.x a 0-d float32 array combined with a Python number computes in float64
+    (NumPy 2 keeps float32); ops that mix arrays with Python constants use this to keep
+    float32 float32 on both. When the dtype already matches it returns ``result`` itself.
+    """
+    return result.astype(like.dtype, copy=False)
 
 
 def set_default_device(device: str) -> None:

@@ -52,14 +52,16 @@ def is_floating(dtype) -> bool:
     return numpy.issubdtype(dtype, numpy.floating)
 
 
-def promote(a: numpy.dtype, b: numpy.dtype) -> numpy.dtype:
-    """Result dtype of an op on two tensors: a float beats an integer or bool; else NumPy's rule."""
+def promote(a: numpy.dtype, b: numpy.dtype, a_is_0d=False, b_is_0d=False) -> numpy.dtype:
+    """Result dtype of an op on two tensors, as in PyTorch: a float beats an integer or bool;
+    between two of the same kind, a 0-d tensor yields to one with dimensions (float32 weights
+    times a float64 scalar tensor stay float32); otherwise the wider dtype wins."""
     if a == b:
         return a
-    if is_floating(a) and not is_floating(b):
-        return a
-    if is_floating(b) and not is_floating(a):
-        return b
+    if is_floating(a) != is_floating(b):
+        return a if is_floating(a) else b
+    if a_is_0d != b_is_0d:
+        return b if a_is_0d else a
     return numpy.result_type(a, b)
 
 

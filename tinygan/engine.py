@@ -130,7 +130,8 @@ def _run(roots, root_grads, retain_graph, create_graph, targets=None):
                 needs = [x._requires_grad for x in inputs]
             else:  # only paths that lead to a target
                 needs = [
-                    x._requires_grad and (id(x) in wanted or id(x.grad_fn) in useful)
+                    x._requires_grad
+                    and (id(x) in wanted or (x.grad_fn is not None and id(x.grad_fn) in useful))
                     for x in inputs
                 ]
             function.needs_input_grad = needs
@@ -181,13 +182,17 @@ def _functions_reaching(roots, wanted):
         if id(function) in seen:
             continue
         seen.add(id(function))
-        _check_can_backward(function)
+        if function.released:
+            continue  # freed history (a generator's, say) below the wanted tensors: not needed
         functions.append(function)
         stack.extend(x.grad_fn for x in function.inputs if x.grad_fn is not None)
     functions.sort(key=lambda f: f.sequence)
     useful = set()
     for function in functions:
-        if any(id(x) in wanted or id(x.grad_fn) in useful for x in function.inputs):
+        if any(
+            id(x) in wanted or (x.grad_fn is not None and id(x.grad_fn) in useful)
+            for x in function.inputs
+        ):
             useful.add(id(function))
     return useful
 
@@ -199,6 +204,8 @@ def _check_can_backward(function) -> None:
             "freed after the first backward. Pass retain_graph=True to the first backward "
             "if you need to walk the graph again."
         )
+    if not function.backward_reads_inputs:
+        return
     for x, version in zip(function.inputs, function.input_versions):
         if x._version != version:
             raise RuntimeError(

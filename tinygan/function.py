@@ -25,9 +25,17 @@ _sequence = itertools.count()
 
 
 class Function:
+    # Backward reads the values of the inputs (not only their shapes), so an in-place change
+    # to an input after the op ran would make the gradient wrong: backward checks for that.
+    backward_reads_inputs = True
+    # The output shares memory with the first input (reshape, permute, slicing, expand), so an
+    # in-place change to one is a change to the other.
+    returns_view = False
+
     # Set on functions that recorded a graph:
     inputs: tuple  # the input Tensors; None once the graph is released
-    input_versions: tuple  # each input's in-place version when the op ran
+    input_versions: list  # each input's in-place version when the op ran
+    output_version: int  # the output's, likewise
     output: weakref.ref  # the output Tensor
     sequence: int  # creation number: the backward order
     needs_input_grad: list  # set by the engine before backward: which inputs want a gradient
@@ -46,7 +54,15 @@ class Function:
             for x in inputs:
                 if type(x.data) is not first:
                     _raise_device_mismatch(self, inputs)
-        output = Tensor._from_array(self.forward(*[x.data for x in inputs]))
+        try:
+            output = Tensor._from_array(self.forward(*[x.data for x in inputs]))
+        except (ValueError, IndexError) as error:  # NumPy's own message lacks the op's name
+            shapes = ", ".join(str(tuple(x.shape)) for x in inputs)
+            raise type(error)(
+                f"{type(self).__name__} on inputs of shapes {shapes}: {error}"
+            ) from None
+        if self.returns_view:
+            output._version_counter = inputs[0]._version_counter
         if state.grad_enabled:
             for x in inputs:
                 if x._requires_grad:
@@ -59,9 +75,11 @@ class Function:
     def _record(self, inputs, output) -> None:
         """Link ``output`` into the graph: it was made by this function from ``inputs``."""
         self.inputs = inputs
-        self.input_versions = [x._version for x in inputs]
+        if self.backward_reads_inputs:
+            self.input_versions = [x._version_counter[0] for x in inputs]
         self.output = weakref.ref(output)
         self.sequence = next(_sequence)
+        self.output_version = output._version_counter[0]
         output.grad_fn = self
         output._requires_grad = True
         if state.anomaly_enabled:
@@ -69,13 +87,20 @@ class Function:
 
     def saved_output(self):
         """The output Tensor, for backward formulas written in terms of the output."""
-        return self.output()
+        output = self.output()
+        if output._version_counter[0] != self.output_version:
+            raise RuntimeError(
+                f"{type(self).__name__}: its output (shape {output.shape}) was modified in place "
+                "after the op made it, and its backward needs the original values. Compute the "
+                "op again after the change, or change a copy."
+            )
+        return output
+
+    released = False  # set by release()
 
     def release(self) -> None:
         """Drop the inputs and any arrays saved for backward; the graph can't be walked again."""
         self.__dict__ = {"sequence": self.sequence, "released": True}
-
-    released = False
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"

@@ -102,9 +102,12 @@ def _check_full(fn, inputs, checked, eps, atol, rtol):
         numeric = _numeric_jacobian(fn, inputs, i, eps)  # [input element, output element]
         a = analytic[position]
         error = numpy.abs(a - numeric)
-        bad = error > atol + rtol * numpy.abs(numeric)
+        bad = ~(error <= atol + rtol * numpy.abs(numeric))  # written so that NaN counts as bad
         if bad.any():
-            element, out = numpy.unravel_index(numpy.argmax(error * bad), error.shape)
+            element, out = numpy.unravel_index(
+                numpy.argmax(numpy.where(bad, numpy.nan_to_num(error, nan=numpy.inf), 0)),
+                error.shape,
+            )
             which_out, out_index = _locate_output(outputs, out)
             return (
                 f"gradcheck: the gradient of output {which_out} element {out_index} with respect "
@@ -135,7 +138,7 @@ def _check_directional(fn, inputs, checked, eps, atol, rtol):
         return sum(float(numpy.sum(v * w)) for v, w in zip(values, weights))
 
     numeric = (weighted_output(+1) - weighted_output(-1)) / (2 * eps)
-    if abs(analytic - numeric) > atol + rtol * abs(numeric):
+    if not abs(analytic - numeric) <= atol + rtol * abs(numeric):  # NaN fails too
         return (
             f"gradcheck (fast mode): the directional derivative v.J.u of the inputs "
             f"{checked} is wrong: analytic {analytic:.6g} vs numeric {numeric:.6g} "

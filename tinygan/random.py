@@ -12,7 +12,7 @@ import numpy
 
 from . import backend, dtypes
 
-_DEFAULT_SEED = 67280421310721 % 2**32
+_DEFAULT_SEED = 67280421310721 % 2**32  # PyTorch's default seed, folded to 32 bits
 _seed = _DEFAULT_SEED
 _cpu = numpy.random.Generator(numpy.random.PCG64(_seed))
 _cuda = None  # (CuPy module, its RandomState), created on first use

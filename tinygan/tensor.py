@@ -20,7 +20,9 @@ class Tensor:
         "grad_fn",  # the Function that made this tensor, or None for a leaf
         "_grad",
         "_requires_grad",
-        "_version",  # bumped by every in-place change; backward checks it
+        # [number of in-place changes so far], one list shared by all the tensors that share
+        # memory (a tensor, its detach(), views of it): changing one in place changes them all.
+        "_version_counter",
         "_retains_grad",
         "__weakref__",
     )
@@ -34,7 +36,7 @@ class Tensor:
         self.grad_fn = None
         self._grad = None
         self._requires_grad = False
-        self._version = 0
+        self._version_counter = [0]
         self._retains_grad = False
         self.requires_grad = requires_grad
 
@@ -46,7 +48,7 @@ class Tensor:
         tensor.grad_fn = None
         tensor._grad = None
         tensor._requires_grad = False
-        tensor._version = 0
+        tensor._version_counter = [0]
         tensor._retains_grad = False
         return tensor
 
@@ -80,10 +82,20 @@ class Tensor:
     def numel(self) -> int:
         return int(self.data.size)
 
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self.shape[0]
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes the memory of this tensor has seen."""
+        return self._version_counter[0]
 
     @property
     def is_leaf(self) -> bool:
@@ -128,7 +140,15 @@ class Tensor:
         self._grad = value
 
     def _accumulate_grad(self, g: Tensor) -> None:
-        self._grad = g if self._grad is None else self._grad + g
+        """Add ``g`` into ``.grad``. The first gradient is copied: the one backward produced
+        may be a read-only broadcast view, or shared with another tensor's gradient, and
+        optimizers change ``.grad`` in place."""
+        if self._grad is not None:
+            self._grad = self._grad + g
+        elif g.requires_grad:  # create_graph: keep the graph of the gradient
+            self._grad = g * 1
+        else:
+            self._grad = Tensor._from_array(g.data.copy())
 
     def retain_grad(self) -> None:
         """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
@@ -150,7 +170,7 @@ class Tensor:
     def detach(self) -> Tensor:
         """The same data, cut from the graph (shares memory, like PyTorch)."""
         tensor = Tensor._from_array(self.data)
-        tensor._version = self._version
+        tensor._version_counter = self._version_counter  # same memory, same in-place history
         return tensor
 
     # ---- conversions -------------------------------------------------------------------------
@@ -190,8 +210,8 @@ class Tensor:
         Differentiable: the gradient goes back to the original device and dtype.
         """
         for arg in args:
-            if isinstance(arg, str) and arg in backend.DEVICES:
-                device = arg
+            if isinstance(arg, str) and (arg in backend.DEVICES or arg.startswith("cuda")):
+                device = arg  # check_device explains that tinygan says 'cuda', not 'cuda:0'
             else:
                 dtype = arg
         result = self
@@ -241,8 +261,14 @@ class Tensor:
 
     def _set_data_inplace(self, name: str, new_values) -> Tensor:
         self._check_inplace(name)
-        self.data[...] = F._operand_array(new_values, self, name)
-        self._version += 1
+        try:
+            self.data[...] = F._operand_array(new_values, self, name)
+        except ValueError as error:
+            raise ValueError(
+                f"{name}: cannot change this tensor in place ({error}); an expanded tensor "
+                "shares one element among many positions: change a copy, e.g. t * 1"
+            ) from None
+        self._version_counter[0] += 1
         return self
 
     def zero_(self) -> Tensor:

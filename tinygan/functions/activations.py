@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..backend import get_array_module
+from ..backend import get_array_module, keep_dtype
 from ..function import Function
 from ..tensor import Tensor
 from .elementwise import where
@@ -11,7 +11,7 @@ from .operands import mask
 
 class ReLU(Function):
     def forward(self, x):
-        return get_array_module(x).maximum(x, 0)
+        return keep_dtype(get_array_module(x).maximum(x, 0), x)
 
     def backward(self, gy):
         # d/dx relu(x) = 1 for x > 0, else 0 (also at 0)
@@ -23,7 +23,7 @@ class LeakyReLU(Function):
         self.negative_slope = negative_slope
 
     def forward(self, x):
-        return get_array_module(x).where(x > 0, x, x * self.negative_slope)
+        return keep_dtype(get_array_module(x).where(x > 0, x, x * self.negative_slope), x)
 
     def backward(self, gy):
         x = self.inputs[0].data
@@ -36,7 +36,7 @@ class Sigmoid(Function):
     def forward(self, x):
         xp = get_array_module(x)
         e = xp.exp(-xp.abs(x))  # in (0, 1]: never overflows
-        return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        return keep_dtype(xp.where(x >= 0, 1 / (1 + e), e / (1 + e)), x)
 
     def backward(self, gy):
         # d/dx sigmoid(x) = sigmoid(x) (1 - sigmoid(x)), applied to gy as one op
@@ -48,7 +48,7 @@ class SigmoidGrad(Function):
     three times cheaper than three tensor ops, and itself differentiable."""
 
     def forward(self, gy, y):
-        return gy * y * (1 - y)
+        return keep_dtype(gy * y * (1 - y), gy)
 
     def backward(self, g):
         gy, y = self.inputs
@@ -70,7 +70,7 @@ class TanhGrad(Function):
     three times cheaper than three tensor ops, and itself differentiable."""
 
     def forward(self, gy, y):
-        return gy * (1 - y * y)
+        return keep_dtype(gy * (1 - y * y), gy)
 
     def backward(self, g):
         gy, y = self.inputs
@@ -87,7 +87,7 @@ class Softplus(Function):
         bx = x * self.beta
         # log(1 + e^bx) = max(bx, 0) + log(1 + e^-|bx|), exact and overflow-free
         smooth = (xp.maximum(bx, 0) + xp.log1p(xp.exp(-xp.abs(bx)))) / self.beta
-        return xp.where(bx > self.threshold, x, smooth)
+        return keep_dtype(xp.where(bx > self.threshold, x, smooth), x)
 
     def backward(self, gy):
         x = self.inputs[0]
@@ -102,7 +102,7 @@ class ELU(Function):
 
     def forward(self, x):
         xp = get_array_module(x)
-        return xp.where(x > 0, x, self.alpha * xp.expm1(xp.minimum(x, 0)))
+        return keep_dtype(xp.where(x > 0, x, self.alpha * xp.expm1(xp.minimum(x, 0))), x)
 
     def backward(self, gy):
         x, y = self.inputs[0], self.saved_output()

@@ -10,6 +10,8 @@ from .operands import binary_operands, cast
 
 
 class Add(Function):
+    backward_reads_inputs = False  # only shapes
+
     def forward(self, a, b):
         return a + b
 
@@ -20,13 +22,19 @@ class Add(Function):
 
 
 class Sub(Function):
+    backward_reads_inputs = False  # only shapes
+
     def forward(self, a, b):
         return a - b
 
     def backward(self, gy):
         a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
         # d(a-b)/da = 1, d(a-b)/db = -1
-        return sum_to(gy, a.shape), sum_to(-gy, b.shape) if self.needs_input_grad[1] else None
+        return (
+            sum_to(gy, a.shape) if need_a else None,
+            sum_to(-gy, b.shape) if need_b else None,
+        )
 
 
 class Mul(Function):
@@ -58,6 +66,8 @@ class Div(Function):
 
 
 class Neg(Function):
+    backward_reads_inputs = False  # only shapes
+
     def forward(self, x):
         return -x
 
@@ -73,11 +83,19 @@ class Pow(Function):
     def backward(self, gy):
         base, exponent = self.inputs
         need_base, need_exponent = self.needs_input_grad
-        # d(b^e)/db = e b^(e-1), d(b^e)/de = b^e log(b)
-        return (
-            sum_to(gy * exponent * base ** (exponent - 1), base.shape) if need_base else None,
-            sum_to(gy * self.saved_output() * log(base), exponent.shape) if need_exponent else None,
-        )
+        # d(b^e)/db = e b^(e-1). At b = 0 with e = 0 that is 0 * 0^-1: the power is replaced
+        # by b^1 there, so the factor e makes it exactly 0 (b^0 is constant), as in PyTorch
+        grad_base = grad_exponent = None
+        if need_base:
+            power = where((exponent.data == 0) & (base.data == 0), 1.0, exponent - 1)
+            grad_base = sum_to(gy * exponent * base**power, base.shape)
+        # d(b^e)/de = b^e log(b); where b = 0 and e >= 0, b^e is flat in e: log(b) is replaced
+        # by log(1) = 0
+        if need_exponent:
+            flat = (base.data == 0) & (exponent.data >= 0)
+            grad_exponent = gy * self.saved_output() * log(where(flat, 1.0, base))
+            grad_exponent = sum_to(grad_exponent, exponent.shape)
+        return grad_base, grad_exponent
 
 
 def add(a, b):
@@ -108,4 +126,4 @@ def pow(base, exponent):
     return Pow()(*binary_operands("pow", base, exponent))
 
 
-from .elementwise import log  # noqa: E402  (elementwise imports this module)
+from .elementwise import log, where  # noqa: E402  (elementwise imports this module)

@@ -12,6 +12,10 @@ from ..function import Function
 
 
 class BroadcastTo(Function):
+    returns_view = True
+
+    backward_reads_inputs = False  # only shapes
+
     def __init__(self, shape):
         self.shape = tuple(shape)
 
@@ -24,6 +28,8 @@ class BroadcastTo(Function):
 
 
 class SumTo(Function):
+    backward_reads_inputs = False  # only shapes
+
     def __init__(self, shape):
         self.shape = tuple(shape)
 

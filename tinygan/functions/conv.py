@@ -18,10 +18,12 @@ from ..backend import get_array_module
 from ..function import Function
 
 
-def _pair(value, name):
+def _pair(value, name, smallest=0):
     pair = (value, value) if isinstance(value, int) else tuple(value)
     if len(pair) != 2 or not all(isinstance(v, int) for v in pair):
         raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
+    if min(pair) < smallest:
+        raise ValueError(f"{name} must be at least {smallest}, got {value!r}")
     return pair
 
 
@@ -185,14 +187,16 @@ def _add_bias(y, bias, op_name):
         return y
     if bias.shape != (y.shape[1],):
         raise RuntimeError(f"{op_name}: bias of shape {bias.shape} for {y.shape[1]} channels")
+    if bias.dtype != y.dtype:
+        raise TypeError(f"{op_name}: bias dtype {bias.dtype} differs from input dtype {y.dtype}")
     return y + bias.reshape(1, -1, 1, 1)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
     """2-D cross-correlation, as ``torch.nn.functional.conv2d`` (without groups)."""
     _check_4d("conv2d", input, weight, 1)
-    stride, padding = _pair(stride, "stride"), _pair(padding, "padding")
-    dilation = _pair(dilation, "dilation")
+    stride, padding = _pair(stride, "stride", 1), _pair(padding, "padding")
+    dilation = _pair(dilation, "dilation", 1)
     for i in range(2):
         if (
             _out_size(input.shape[2 + i], weight.shape[2 + i], stride[i], padding[i], dilation[i])
@@ -213,13 +217,17 @@ def conv_transpose2d(
     Output size: (H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1.
     """
     _check_4d("conv_transpose2d", input, weight, 0)
-    stride, padding = _pair(stride, "stride"), _pair(padding, "padding")
-    output_padding, dilation = _pair(output_padding, "output_padding"), _pair(dilation, "dilation")
+    stride, padding = _pair(stride, "stride", 1), _pair(padding, "padding")
+    output_padding, dilation = (
+        _pair(output_padding, "output_padding"),
+        _pair(dilation, "dilation", 1),
+    )
     for i in range(2):
-        if not 0 <= output_padding[i] < max(stride[i], dilation[i]):
+        if not 0 <= output_padding[i] < stride[i]:
             raise ValueError(
-                f"conv_transpose2d: output_padding {output_padding} must be smaller than stride "
-                f"{stride} or dilation {dilation}"
+                f"conv_transpose2d: output_padding {output_padding} must be non-negative and "
+                f"smaller than the stride {stride} (it picks among the input sizes that a "
+                "strided conv2d maps to the same output size)"
             )
         full = (input.shape[2 + i] - 1) * stride[i] + dilation[i] * (weight.shape[2 + i] - 1) + 1
         if full + output_padding[i] - 2 * padding[i] < 1:
@@ -232,7 +240,7 @@ def conv2d_weight(input, grad_output, kernel_size, stride=1, padding=0, dilation
     """d conv2d(input, W) / dW applied to ``grad_output``: a weight-shaped tensor."""
     return Conv2dWeight(
         tuple(kernel_size),
-        _pair(stride, "stride"),
+        _pair(stride, "stride", 1),
         _pair(padding, "padding"),
-        _pair(dilation, "dilation"),
+        _pair(dilation, "dilation", 1),
     )(input, grad_output)

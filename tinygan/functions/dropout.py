@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from .. import random
+from ..backend import keep_dtype
 from ..tensor import Tensor
 
 
@@ -15,4 +16,5 @@ def dropout(input, p=0.5, training=True):
     if p == 1.0:
         return input * 0.0
     keep = random.uniform(input.shape, input.dtype, input.device) >= p
-    return input * Tensor._from_array(keep.astype(input.dtype) * (1.0 / (1.0 - p)))
+    scale = keep_dtype(keep * (1.0 / (1.0 - p)), input.data)  # 0 or 1/(1-p)
+    return input * Tensor._from_array(scale)

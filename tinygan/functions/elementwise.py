@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy
 
 from .. import backend, dtypes
-from ..backend import get_array_module
+from ..backend import get_array_module, keep_dtype
 from ..function import Function
 from ..tensor import Tensor
 from .broadcast import sum_to
@@ -58,11 +58,11 @@ class Clamp(Function):
         self.min, self.max = min, max
 
     def forward(self, x):
-        return get_array_module(x).clip(x, self.min, self.max)
+        return keep_dtype(get_array_module(x).clip(x, self.min, self.max), x)
 
     def backward(self, gy):
         x = self.inputs[0].data
-        inside = x == x  # all True (also keeps NaNs out of the mask)
+        inside = x == x  # True everywhere but at NaN, which gets no gradient
         if self.min is not None:
             inside &= x >= self.min
         if self.max is not None:
@@ -91,15 +91,19 @@ class Minimum(Function):
 
 def _split_by_winner(gy, a, b, a_wins, needs_input_grad):
     # d max(a,b)/da = 1 where a wins, 0 where b wins, 1/2 at ties (likewise for b and for min)
-    share_a = a_wins.astype(gy.dtype) + (a.data == b.data).astype(gy.dtype) * 0.5
+    share_a = keep_dtype(a_wins + (a.data == b.data) * 0.5, gy.data)
     need_a, need_b = needs_input_grad
     return (
         sum_to(gy * Tensor._from_array(share_a), a.shape) if need_a else None,
-        sum_to(gy * Tensor._from_array(1 - share_a), b.shape) if need_b else None,
+        sum_to(gy * Tensor._from_array(keep_dtype(1 - share_a, gy.data)), b.shape)
+        if need_b
+        else None,
     )
 
 
 class Where(Function):
+    backward_reads_inputs = False  # only the condition
+
     def __init__(self, condition):
         self.condition = condition
 
@@ -117,6 +121,8 @@ class Where(Function):
 
 
 class Cast(Function):
+    backward_reads_inputs = False  # only shapes
+
     def __init__(self, dtype):
         self.dtype = dtype
 
@@ -130,6 +136,8 @@ class Cast(Function):
 
 
 class ToDevice(Function):
+    backward_reads_inputs = False  # only shapes
+
     def __init__(self, device):
         self.device = device
 

@@ -14,8 +14,11 @@ from ..tensor import Tensor
 
 
 class GetItem(Function):
+    backward_reads_inputs = False  # only shapes
+
     def __init__(self, index):
         self.index = index
+        self.returns_view = _is_basic(index)  # slicing gives a view; integer arrays a copy
 
     def forward(self, x):
         return x[self.index]
@@ -27,6 +30,8 @@ class GetItem(Function):
 
 class IndexAdd(Function):
     """zeros(shape), then ``[index] += gy``: the adjoint of ``GetItem``."""
+
+    backward_reads_inputs = False  # only shapes
 
     def __init__(self, index, shape):
         self.index, self.shape = index, shape
@@ -79,4 +84,10 @@ def embedding(input, weight):
     """Rows of ``weight`` picked by the integer tensor ``input`` (a lookup table)."""
     if input.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be an integer tensor, got {input.dtype}")
+    # checked here because CuPy, unlike NumPy, wraps out-of-range indices around silently
+    if input.numel() and bool((input.data.min() < 0) | (input.data.max() >= weight.shape[0])):
+        raise IndexError(
+            f"embedding: indices must be in [0, {weight.shape[0]}), got values from "
+            f"{input.data.min().item()} to {input.data.max().item()}"
+        )
     return getitem(weight, input)

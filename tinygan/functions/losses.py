@@ -24,9 +24,16 @@ def _reduce(loss, reduction, op_name):
     return loss
 
 
-def _check_same_shape(op_name, input, target):
+def _check_tensor(op_name, target):
     if not isinstance(target, Tensor):
-        raise TypeError(f"{op_name}: target must be a Tensor, got {type(target).__name__}")
+        raise TypeError(
+            f"{op_name}: target must be a Tensor, got {type(target).__name__}; "
+            "wrap it with tinygan.tensor(...)"
+        )
+
+
+def _check_same_shape(op_name, input, target):
+    _check_tensor(op_name, target)
     if input.shape != target.shape:
         raise ValueError(
             f"{op_name}: target shape {target.shape} differs from input shape {input.shape}; "
@@ -75,6 +82,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """-input[n, target[n]] (input holds log-probabilities, classes on dim 1), weighted by
     ``weight[target[n]]``; entries whose target is ``ignore_index`` count for nothing. 'mean'
     divides by the total weight of the counted entries, as PyTorch does."""
+    _check_tensor("nll_loss", target)
     if input.ndim < 1 or target.dtype.kind not in "iu":
         raise TypeError(
             f"nll_loss: expected input [N, C, ...] and an integer target, got input {input.shape} "
@@ -108,6 +116,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Softmax cross-entropy from logits (classes on dim 1). ``target`` holds class indices, or
     class probabilities of the input's shape."""
+    _check_tensor("cross_entropy", target)
     if target.dtype.kind == "f":
         _check_same_shape("cross_entropy", input, target)
         class_dim = 0 if input.ndim == 1 else 1

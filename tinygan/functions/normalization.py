@@ -15,6 +15,13 @@ def batch_norm(
     (when given) toward the batch's mean and unbiased variance by ``momentum``. Evaluation
     uses the running statistics.
     """
+    if momentum is None or not 0.0 <= momentum <= 1.0:
+        raise ValueError(
+            f"batch_norm: momentum must be a number in [0, 1], got {momentum!r} (the cumulative "
+            "average that PyTorch's momentum=None selects is not supported)"
+        )
+    if not eps > 0:
+        raise ValueError(f"batch_norm: eps must be positive, got {eps!r}")
     if input.ndim < 2:
         raise RuntimeError(f"batch_norm: expected input [N, C, ...], got shape {input.shape}")
     channels = input.shape[1]

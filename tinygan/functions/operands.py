@@ -27,7 +27,7 @@ def binary_operands(op_name: str, a, b) -> tuple[Tensor, Tensor]:
     elif not isinstance(b, Tensor):
         b = constant(b, a, op_name)
     if a.data.dtype != b.data.dtype:
-        common = dtypes.promote(a.dtype, b.dtype)
+        common = dtypes.promote(a.dtype, b.dtype, a.ndim == 0, b.ndim == 0)
         a, b = cast(a, common), cast(b, common)
     return a, b
 
@@ -38,7 +38,7 @@ def constant(value, like: Tensor, op_name: str) -> Tensor:
 
 
 _SCALARS = (int, float, bool, numpy.generic)
-_scalar_cache = {}  # (value, dtype, array module) -> read-only 0-d array
+_scalar_cache = {}  # (type, value, dtype, array module) -> 0-d array; never written to
 
 
 def _operand_array(value, like: Tensor, op_name: str):
@@ -71,7 +71,8 @@ def _scalar_array(value, like: Tensor):
     """
     dtype = dtypes.scalar_dtype(value, like.dtype)
     xp = like._xp()
-    key = (type(value), value, dtype, xp)
+    # float.hex tells -0.0 from 0.0 (which compare equal) and keys every NaN alike
+    key = (type(value), value.hex() if isinstance(value, float) else value, dtype, xp)
     array = _scalar_cache.get(key)
     if array is None:
         array = xp.asarray(value, dtype=dtype)
@@ -85,7 +86,11 @@ def cast(x: Tensor, dtype) -> Tensor:
     """``x`` in ``dtype``; differentiable (the gradient is cast back)."""
     from .elementwise import Cast
 
-    return x if x.dtype == dtype else Cast(dtype)(x)
+    if x.dtype == dtype:
+        return x
+    if not dtypes.is_floating(dtype):  # integers carry no gradient
+        return Tensor._from_array(x.data.astype(dtype))
+    return Cast(dtype)(x)
 
 
 def compare(name: str, a, b) -> Tensor:

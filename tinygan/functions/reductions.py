@@ -9,7 +9,9 @@ from __future__ import annotations
 import builtins
 from collections import namedtuple
 
-from ..backend import get_array_module
+import numpy
+
+from ..backend import get_array_module, keep_dtype
 from ..function import Function
 from ..tensor import Tensor
 from .broadcast import broadcast_to
@@ -23,14 +25,15 @@ def normalize_dims(dim, ndim: int, op_name: str) -> tuple:
     """``dim`` as a sorted tuple of non-negative axes; None means every axis."""
     if dim is None:
         return tuple(range(ndim))
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    dims = (dim,) if isinstance(dim, (int, numpy.integer)) else tuple(dim)
     result = []
     for d in dims:
         if not -builtins.max(ndim, 1) <= d < builtins.max(ndim, 1):
             raise IndexError(
                 f"{op_name}: dim {d} is out of range for a tensor with {ndim} dimensions"
             )
-        result.append(d % ndim if ndim else 0)
+        if ndim:  # a 0-d tensor accepts dim 0 or -1, as in PyTorch, and reduces nothing
+            result.append(int(d) % ndim)
     if len(set(result)) != len(result):
         raise ValueError(f"{op_name}: dim {dim} repeats a dimension")
     return tuple(sorted(result))
@@ -46,6 +49,8 @@ def _expand_back(gy, x_shape, dims):
 
 
 class Sum(Function):
+    backward_reads_inputs = False  # only shapes
+
     def __init__(self, dims, keepdim):
         self.dims, self.keepdim = dims, keepdim
 
@@ -79,6 +84,8 @@ class AMax(Function):
 class MaxAlongDim(Function):
     """Values of ``max(dim)``; the gradient goes to the element ``argmax`` chose (the first)."""
 
+    backward_reads_inputs = False  # only the indices it chose
+
     def __init__(self, dim, keepdim, smallest):
         self.dim, self.keepdim, self.smallest = dim, keepdim, smallest
 
@@ -108,7 +115,7 @@ class LogSumExp(Function):
         xp = get_array_module(x)
         shift = x.max(axis=self.dims, keepdims=True)
         shift = xp.where(xp.isfinite(shift), shift, 0)  # all -inf rows stay -inf, not NaN
-        y = xp.log(xp.exp(x - shift).sum(axis=self.dims, keepdims=True)) + shift
+        y = keep_dtype(xp.log(xp.exp(x - shift).sum(axis=self.dims, keepdims=True)) + shift, x)
         return y if self.keepdim else y.squeeze(self.dims)
 
     def backward(self, gy):
@@ -155,7 +162,13 @@ def amin(x, dim=None, keepdim=False):
 def _max_or_min(x, dim, keepdim, smallest):
     name = "min" if smallest else "max"
     if dim is None:
+        if keepdim:
+            raise TypeError(f"{name}(): keepdim needs a dim; use amax/amin to keep all dims")
         return AMax(normalize_dims(None, x.ndim, name), False, smallest)(x)
+    normalize_dims(dim, x.ndim, name)  # validates dim
+    if x.ndim == 0:
+        values, indices = _max_or_min(reshape(x, (1,)), 0, False, smallest)
+        return MaxResult(values, indices)
     (axis,) = normalize_dims(dim, x.ndim, name)
     function = MaxAlongDim(axis, keepdim, smallest)
     values = function(x)

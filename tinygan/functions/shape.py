@@ -8,6 +8,9 @@ from ..function import Function
 
 
 class Reshape(Function):
+    backward_reads_inputs = False  # only shapes
+    returns_view = True
+
     def __init__(self, shape):
         self.shape = shape
 
@@ -20,6 +23,9 @@ class Reshape(Function):
 
 
 class Permute(Function):
+    backward_reads_inputs = False  # only shapes
+    returns_view = True
+
     def __init__(self, dims):
         self.dims = dims
 
@@ -33,6 +39,8 @@ class Permute(Function):
 
 
 class Cat(Function):
+    backward_reads_inputs = False  # only shapes
+
     def __init__(self, dim):
         self.dim = dim
 
@@ -50,6 +58,8 @@ class Cat(Function):
 
 
 class Pad(Function):
+    backward_reads_inputs = False  # only shapes
+
     def __init__(self, widths, value):
         self.widths, self.value = widths, value
 
