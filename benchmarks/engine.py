@@ -32,17 +32,25 @@ except ImportError:
     torch = None
 
 
-def median_seconds(run, repeats):
-    """Median wall time of ``run()`` over ``repeats`` calls, garbage collector paused."""
-    times = []
+def seconds(run):
+    """Wall time of one ``run()``, garbage collector paused."""
+    gc.collect()
+    gc.disable()
+    start = time.perf_counter()
+    run()
+    elapsed = time.perf_counter() - start
+    gc.enable()
+    return elapsed
+
+
+def interleaved_medians(runs, repeats):
+    """Median time of each of ``runs``, measured in turn within each repeat, so that the
+    machine's drift during the measurement touches every system alike."""
+    times = [[] for _ in runs]
     for _ in range(repeats):
-        gc.collect()
-        gc.disable()
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-        gc.enable()
-    return statistics.median(times)
+        for run, samples in zip(runs, times):
+            samples.append(seconds(run))
+    return [statistics.median(samples) for samples in times]
 
 
 # ---- 1. per-op overhead ---------------------------------------------------------------------
@@ -65,8 +73,8 @@ def make_inputs(lib, op):
     return tinygan.ones(*shape, requires_grad=True), tinygan.full(shape, 0.25)
 
 
-def op_overhead(lib, op, length, repeats):
-    """Microseconds per op for forward + backward through a chain of ``length`` ops."""
+def chain_of(lib, op, length):
+    """A function running forward + backward through ``length`` copies of ``op``."""
     x, c = make_inputs(lib, op)
     step = OPS[op]
 
@@ -77,34 +85,38 @@ def op_overhead(lib, op, length, repeats):
         y.sum().backward()
         x.grad = None
 
-    return median_seconds(run, repeats) / length * 1e6
+    return run
 
 
 # ---- 2. backward scaling --------------------------------------------------------------------
 
 
-def chain_backward(lib, n, repeats):
-    """Seconds for backward through y = x + c + c + ... (n adds)."""
-    return _backward_time(lib, n, repeats, branches=False)
-
-
-def branches_backward(lib, n, repeats):
-    """Seconds for backward through x*c_1 + x*c_2 + ... (n products summed)."""
-    return _backward_time(lib, n, repeats, branches=True)
-
-
-def _backward_time(lib, n, repeats, branches):
+def backward_of(lib, n, branches):
+    """A function timing only the backward of a fresh graph: a chain y = x + c + c + ...
+    (n adds), or a sum of n branches x*c_1 + x*c_2 + ..."""
     make = torch if lib is torch else tinygan
-    times = []
-    for _ in range(repeats):
+
+    def run():
         x = make.ones(4, requires_grad=True)
         c = make.full((4,), 0.5)
         y = x * c if branches else x
         for _ in range(n - 1):
             y = y + x * c if branches else y + c
         loss = y.sum()
-        times.append(median_seconds(loss.backward, 1))
-    return statistics.median(times)
+        run.elapsed = seconds(loss.backward)
+
+    return run
+
+
+def backward_seconds(libs, n, branches, repeats):
+    """Median backward time for each library, interleaved."""
+    runs = [backward_of(lib, n, branches) for lib in libs]
+    times = [[] for _ in libs]
+    for _ in range(repeats):
+        for run, samples in zip(runs, times):
+            run()
+            samples.append(run.elapsed)
+    return [statistics.median(samples) for samples in times]
 
 
 # ---- report ---------------------------------------------------------------------------------
@@ -142,24 +154,27 @@ def main():
         f"PyTorch {torch.__version__ if torch else 'not installed'}"
     )
 
+    libs = [tinygan, torch] if torch is not None else [tinygan]
     rows = []
     for op in OPS:
-        ours = op_overhead(tinygan, op, length, repeats)
-        theirs = op_overhead(torch, op, length, repeats) if torch else None
-        rows.append([op, f"{ours:.1f}", f"{theirs:.1f}" if theirs else "-", ratio(ours, theirs)])
+        times = interleaved_medians([chain_of(lib, op, length) for lib in libs], repeats)
+        per_op = [t / length * 1e6 for t in times]
+        theirs = per_op[1] if torch else None
+        rows.append(
+            [op, f"{per_op[0]:.1f}", f"{theirs:.1f}" if theirs else "-", ratio(per_op[0], theirs)]
+        )
     print_table(
         f"Per-op overhead: microseconds per op, forward + backward, chain of {length} ops "
-        "on a 4-element float32 tensor (median of "
-        f"{repeats})",
+        f"on a 4-element float32 tensor (median of {repeats}, interleaved)",
         ["op", "tinygan µs", "PyTorch µs", "tinygan / PyTorch"],
         rows,
     )
 
     rows = []
-    for kind, measure in (("chain", chain_backward), ("branch sum", branches_backward)):
+    for kind, branches in (("chain", False), ("branch sum", True)):
         for n in sizes:
-            ours = measure(tinygan, n, 3)
-            theirs = measure(torch, n, 3) if torch else None
+            times = backward_seconds(libs, n, branches, repeats=3)
+            ours, theirs = times[0], (times[1] if torch else None)
             rows.append(
                 [
                     kind,

@@ -18,9 +18,10 @@ class MatMul(Function):
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad
         # d(a@b)/da . gy = gy @ b^T,  d(a@b)/db . gy = a^T @ gy (summed over broadcast batches)
+        # (MatMul() directly, not `@`: these shapes fit by construction, nothing to validate)
         return (
-            sum_to(gy @ b.mT, a.shape) if need_a else None,
-            sum_to(a.mT @ gy, b.shape) if need_b else None,
+            sum_to(MatMul()(gy, b.mT), a.shape) if need_a else None,
+            sum_to(MatMul()(a.mT, gy), b.shape) if need_b else None,
         )
 
 
