@@ -1,0 +1,236 @@
+"""Module: registration, traversal, modes, moving, state dicts, printing; layer arguments;
+initialization."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import tinygan
+from tinygan import nn
+from tinygan.nn import init
+
+
+class TwoLayers(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(3, 4)
+        self.scale = nn.Parameter(tinygan.ones(1))
+        self.register_buffer("steps", tinygan.zeros(1))
+        self.register_buffer("cache", tinygan.zeros(2), persistent=False)
+        self.out = nn.Linear(4, 1)
+
+    def forward(self, x):
+        return self.out(tinygan.tanh(self.hidden(x))) * self.scale
+
+
+def test_parameters_come_in_registration_order_every_time():
+    names = [name for name, _ in TwoLayers().named_parameters()]
+    assert names == ["scale", "hidden.weight", "hidden.bias", "out.weight", "out.bias"]
+    assert [n for n, _ in TwoLayers().named_buffers()] == ["steps", "cache"]
+    assert [n for n, _ in TwoLayers().named_modules()] == ["", "hidden", "out"]
+
+
+def test_a_shared_parameter_is_listed_once():
+    a, b = nn.Linear(2, 2), nn.Linear(2, 2)
+    b.weight = a.weight
+    model = nn.Sequential(a, b)
+    assert len(list(model.parameters())) == 3
+
+
+def test_assigning_the_wrong_kind_to_a_registered_name_is_an_error():
+    layer = nn.Linear(2, 2)
+    with pytest.raises(TypeError, match="cannot assign a Tensor to parameter 'weight'"):
+        layer.weight = tinygan.ones(2, 2)
+    layer.weight = None  # allowed, as in PyTorch
+    with pytest.raises(AttributeError, match="super\\(\\).__init__\\(\\)"):
+
+        class Forgot(nn.Module):
+            def __init__(self):
+                self.layer = nn.Linear(1, 1)
+
+        Forgot()
+
+
+def test_train_eval_zero_grad_and_requires_grad_reach_every_submodule():
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.Dropout(), nn.Linear(2, 1)))
+    assert all(m.training for m in model.modules())
+    model.eval()
+    assert not any(m.training for m in model.modules())
+    model(tinygan.ones(1, 2)).sum().backward()
+    assert all(p.grad is not None for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
+    model.requires_grad_(False)
+    assert not any(p.requires_grad for p in model.parameters())
+
+
+def test_to_moves_in_place_keeping_the_parameter_objects(device):
+    model = TwoLayers()
+    params = list(model.parameters())
+    model.to(device)
+    assert [id(p) for p in model.parameters()] == [id(p) for p in params]
+    assert all(t.device == device for t in [*model.parameters(), *model.buffers()])
+    model.to(tinygan.float64)
+    assert all(p.dtype == tinygan.float64 for p in model.parameters())
+    x = tinygan.ones(2, 3, dtype=tinygan.float64, device=device)
+    assert model(x).device == device
+
+
+def test_state_dict_holds_parameters_and_persistent_buffers():
+    model = TwoLayers()
+    state = model.state_dict()
+    assert list(state) == [
+        "scale",
+        "steps",
+        "hidden.weight",
+        "hidden.bias",
+        "out.weight",
+        "out.bias",
+    ]
+    assert np.shares_memory(state["hidden.weight"].data, model.hidden.weight.data)
+
+
+def test_load_state_dict_copies_values_in_place():
+    source, target = TwoLayers(), TwoLayers()
+    weight = target.hidden.weight
+    target.load_state_dict(source.state_dict())
+    assert target.hidden.weight is weight
+    np.testing.assert_array_equal(weight.numpy(), source.hidden.weight.numpy())
+    assert not np.shares_memory(weight.data, source.hidden.weight.data)
+
+
+def test_load_state_dict_errors_name_the_keys_and_shapes():
+    model, state = TwoLayers(), TwoLayers().state_dict()
+    state["hidden.weight"] = tinygan.zeros(5, 3)
+    state["extra"] = tinygan.zeros(1)
+    del state["out.bias"]
+    with pytest.raises(RuntimeError) as error:
+        model.load_state_dict(state)
+    message = str(error.value)
+    assert "hidden.weight: shape (5, 3) in the state dict, (4, 3) in the model" in message
+    assert "missing keys ['out.bias']" in message and "unexpected keys ['extra']" in message
+    state["hidden.weight"] = tinygan.zeros(4, 3, dtype=tinygan.float64)
+    with pytest.raises(RuntimeError, match="hidden.weight: dtype float64 in the state dict"):
+        model.load_state_dict(state, strict=False)
+    state["hidden.weight"] = tinygan.zeros(4, 3)
+    result = model.load_state_dict(state, strict=False)
+    assert result.missing_keys == ["out.bias"] and result.unexpected_keys == ["extra"]
+
+
+def test_repr_prints_the_architecture():
+    model = nn.Sequential(nn.Linear(2, 3), nn.LeakyReLU(0.2), nn.Sequential(nn.Tanh()))
+    assert repr(model) == (
+        "Sequential(\n"
+        "  (0): Linear(in_features=2, out_features=3, bias=True)\n"
+        "  (1): LeakyReLU(negative_slope=0.2)\n"
+        "  (2): Sequential(\n"
+        "    (0): Tanh()\n"
+        "  )\n"
+        ")"
+    )
+
+
+def test_containers_index_iterate_and_append():
+    seq = nn.Sequential(nn.Linear(1, 2), nn.ReLU())
+    seq.append(nn.Linear(2, 1))
+    assert len(seq) == 3 and isinstance(seq[-1], nn.Linear) and len(seq[:2]) == 2
+    layers = nn.ModuleList([nn.Linear(1, 1)]).extend([nn.Linear(1, 1)])
+    owner = nn.Module()
+    owner.layers = layers
+    assert len(list(owner.parameters())) == 4
+
+
+# ---- layer arguments ----------------------------------------------------------------------------
+
+
+def test_hyperparameters_after_the_sizes_are_keyword_only():
+    with pytest.raises(TypeError):
+        nn.BatchNorm2d(64, 0.8)  # the classic bug: 0.8 meant as momentum would become eps
+    nn.BatchNorm2d(64, momentum=0.8)
+    with pytest.raises(ValueError, match="BatchNorm2d: eps must be a positive number"):
+        nn.BatchNorm2d(4, eps=0)
+    with pytest.raises(ValueError, match="BatchNorm1d: momentum must be in \\[0, 1\\]"):
+        nn.BatchNorm1d(4, momentum=1.5)
+    with pytest.raises(ValueError, match="Dropout: p must be in \\[0, 1\\]"):
+        nn.Dropout(2)
+    with pytest.raises(ValueError, match="Linear: in_features must be a positive int"):
+        nn.Linear(0, 3)
+    with pytest.raises(ValueError, match="Conv2d: stride must be at least 1"):
+        nn.Conv2d(1, 1, 3, 0)
+
+
+def test_batch_norm_checks_its_input_rank():
+    with pytest.raises(ValueError, match="BatchNorm2d: expected a 4-D input"):
+        nn.BatchNorm2d(3)(tinygan.ones(2, 3))
+
+
+def test_batch_norm_eval_uses_the_running_statistics():
+    layer = nn.BatchNorm1d(2, momentum=1.0)
+    x = tinygan.tensor([[0.0, 10.0], [2.0, 30.0]])
+    layer(x)  # momentum 1: running stats become this batch's mean and unbiased variance
+    assert layer.num_batches_tracked.item() == 1
+    layer.eval()
+    y = layer(tinygan.tensor([[1.0, 20.0]]))
+    np.testing.assert_allclose(y.numpy(), [[0.0, 0.0]], atol=1e-6)
+
+
+# ---- initialization -----------------------------------------------------------------------------
+
+
+def test_default_initialization_is_pytorchs():
+    tinygan.manual_seed(0)
+    layer = nn.Linear(400, 300)
+    bound = 1 / math.sqrt(400)
+    weights = layer.weight.numpy()
+    assert -bound <= weights.min() and weights.max() <= bound
+    assert weights.std() == pytest.approx(bound / math.sqrt(3), rel=0.02)  # uniform's std
+    conv = nn.Conv2d(8, 16, 3)
+    assert np.abs(conv.weight.numpy()).max() <= 1 / math.sqrt(8 * 9)
+    transposed = nn.ConvTranspose2d(8, 16, 3)  # fan_in from dim 1: 16 * 9, as PyTorch does
+    assert np.abs(transposed.weight.numpy()).max() <= 1 / math.sqrt(16 * 9)
+
+
+def test_initialization_is_reproducible_from_the_seed():
+    tinygan.manual_seed(5)
+    first = nn.Linear(3, 3).weight.numpy().copy()
+    tinygan.manual_seed(5)
+    np.testing.assert_array_equal(nn.Linear(3, 3).weight.numpy(), first)
+
+
+@pytest.mark.parametrize(
+    "fill, expected_std",
+    [
+        (lambda t: init.xavier_uniform_(t), math.sqrt(2 / (500 + 400))),
+        (lambda t: init.xavier_normal_(t, gain=2.0), 2 * math.sqrt(2 / (500 + 400))),
+        (lambda t: init.kaiming_normal_(t, nonlinearity="relu"), math.sqrt(2 / 400)),
+        (lambda t: init.kaiming_uniform_(t, a=0.2), math.sqrt(2 / 1.04) / math.sqrt(400)),
+        (lambda t: init.normal_(t, 0.0, 0.02), 0.02),
+    ],
+)
+def test_init_functions_give_their_published_scales(fill, expected_std):
+    weight = tinygan.zeros(500, 400)
+    fill(weight)
+    assert weight.numpy().std() == pytest.approx(expected_std, rel=0.02)
+    assert abs(weight.numpy().mean()) < expected_std * 0.02
+
+
+def test_dcgan_recipe():
+    model = nn.Sequential(nn.ConvTranspose2d(4, 2, 3), nn.BatchNorm2d(2), nn.Conv2d(2, 2, 3))
+    model.apply(init.dcgan_)
+    conv_weights = np.concatenate(
+        [model[0].weight.numpy().ravel(), model[2].weight.numpy().ravel()]
+    )
+    assert abs(conv_weights.std() - 0.02) < 0.01
+    assert np.all(model[0].bias.numpy() == 0) and np.all(model[1].bias.numpy() == 0)
+    assert np.all(np.abs(model[1].weight.numpy() - 1) < 0.1)
+
+
+def test_init_in_place_is_seen_by_the_version_counter():
+    layer = nn.Linear(2, 1)
+    loss = layer(tinygan.ones(1, 2)).sum()
+    init.zeros_(layer.weight)
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
