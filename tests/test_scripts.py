@@ -32,3 +32,11 @@ def test_engine_benchmark_prints_both_tables():
     assert "Per-op overhead" in output and "Backward time against graph size" in output
     for op in ("add", "tanh", "matmul 4x4", "chain", "branch sum"):
         assert f"| {op}" in output
+
+
+def test_classifier_demo_learns_saves_and_reloads_identically(tmp_path):
+    output = run_script("demos/train_classifier.py", "--steps", "200", "--out", str(tmp_path))
+    assert (tmp_path / "checkpoint.npz").exists()
+    assert "identical outputs: True" in output
+    held_out = float(re.search(r"reloaded: held-out accuracy (\d\.\d+)", output).group(1))
+    assert held_out >= 0.95
