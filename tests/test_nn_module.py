@@ -234,3 +234,13 @@ def test_init_in_place_is_seen_by_the_version_counter():
     init.zeros_(layer.weight)
     with pytest.raises(RuntimeError, match="modified in place"):
         loss.backward()
+
+
+def test_wgan_weight_clipping_clamps_every_parameter_in_place():
+    critic = nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(8, 1))
+    params = list(critic.parameters())
+    with tinygan.no_grad():
+        for p in critic.parameters():
+            p.clamp_(-0.01, 0.01)
+    assert [id(p) for p in critic.parameters()] == [id(p) for p in params]
+    assert all(np.abs(p.numpy()).max() <= 0.01 for p in critic.parameters())
