@@ -1,0 +1,180 @@
+"""The GAN training loop: what a step records and changes, resuming exactly, stopping cleanly
+on NaN and on Ctrl-C, and each option doing what it says."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import tinygan
+from tinygan import gan, nn
+
+CENTRES = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
+
+
+def mlp(inputs, outputs, width=16):
+    return nn.Sequential(nn.Linear(inputs, width), nn.ReLU(), nn.Linear(width, outputs))
+
+
+def make_trainer(seed=0, device="cpu", **options):
+    tinygan.manual_seed(seed)
+    centres = tinygan.tensor(CENTRES, dtype=tinygan.float32, device=device)
+
+    def sample_real(n):
+        return (
+            centres[tinygan.randint(0, 4, (n,), device=device)]
+            + tinygan.randn(n, 2, device=device) * 0.05
+        )
+
+    def sample_noise(n):
+        return tinygan.randn(n, 2, device=device)
+
+    config = gan.TrainingConfig(batch_size=32, lr_g=1e-3, lr_d=1e-3, **options)
+    generator = mlp(2, 2).to(device)
+    discriminator = mlp(2 * config.pack, 1).to(device)
+    return gan.GANTrainer(generator, discriminator, sample_real, sample_noise, config)
+
+
+def parameters(module):
+    return {name: p.numpy().copy() for name, p in module.state_dict().items()}
+
+
+def test_a_step_records_everything_and_moves_both_players(device):
+    trainer = make_trainer(device=device)
+    g_before, d_before = parameters(trainer.generator), parameters(trainer.discriminator)
+    record = trainer.train_step()
+    assert set(record) == {
+        "step",
+        "d_loss",
+        "g_loss",
+        "d_real",
+        "d_fake",
+        "d_grad_norm",
+        "g_grad_norm",
+        "steps_per_second",
+    }
+    assert record["step"] == 1 and trainer.history == [record]
+    assert all(math.isfinite(v) for v in record.values())
+    assert 0 < record["d_real"] < 1 and 0 < record["d_fake"] < 1
+    assert record["d_grad_norm"] > 0 and record["g_grad_norm"] > 0
+    for before, module in ((g_before, trainer.generator), (d_before, trainer.discriminator)):
+        after = parameters(module)
+        assert any(not np.array_equal(before[k], after[k]) for k in before)
+
+
+def test_the_generator_step_gives_the_discriminator_no_gradients():
+    trainer = make_trainer()
+    trainer._generator_step()
+    assert all(p.grad is None for p in trainer.discriminator.parameters())
+    assert all(p.requires_grad for p in trainer.discriminator.parameters())
+
+
+def test_k_discriminator_steps_per_generator_step():
+    trainer = make_trainer(d_steps=3)
+    trainer.train_step()
+    assert trainer.d_optimizer.state[next(trainer.discriminator.parameters())]["step"] == 3
+    assert trainer.g_optimizer.state[next(trainer.generator.parameters())]["step"] == 1
+
+
+def test_resuming_from_a_checkpoint_continues_exactly(tmp_path):
+    straight = make_trainer()
+    straight.fit(12, progress=False)
+
+    first = make_trainer()
+    first.fit(6, out=tmp_path, progress=False)
+    resumed = make_trainer(seed=7)  # other weights and random state until loaded
+    resumed.load_checkpoint(tmp_path / "checkpoint.npz")
+    assert resumed.step == 6 and len(resumed.history) == 6
+    resumed.fit(12, progress=False)
+    for module in ("generator", "discriminator"):
+        expected = parameters(getattr(straight, module))
+        got = parameters(getattr(resumed, module))
+        for name in expected:
+            np.testing.assert_array_equal(got[name], expected[name], err_msg=f"{module}.{name}")
+    assert [r["d_loss"] for r in resumed.history] == [r["d_loss"] for r in straight.history]
+
+
+def test_a_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tmp_path, capsys):
+    trainer = make_trainer()
+    trainer.fit(4, out=tmp_path, checkpoint_every=2, progress=False)
+    good = tinygan.load(tmp_path / "checkpoint.npz")
+    real = trainer.sample_real
+    trainer.sample_real = lambda n: real(n) * float("nan")  # the data goes bad
+    assert trainer.fit(10, out=tmp_path, checkpoint_every=1, progress=False) == "nan"
+    message = capsys.readouterr().out
+    assert "stopped at step 5" in message and "last good checkpoint" in message
+    kept = tinygan.load(tmp_path / "checkpoint.npz")
+    assert kept["step"] == good["step"] == 4
+
+
+def test_ctrl_c_saves_and_returns_cleanly(tmp_path, capsys):
+    trainer = make_trainer()
+    real = trainer.sample_real
+
+    def interrupted_at_step_3(n):
+        if trainer.step == 3:
+            raise KeyboardInterrupt
+        return real(n)
+
+    trainer.sample_real = interrupted_at_step_3
+    assert trainer.fit(10, out=tmp_path, progress=False) == "interrupted"
+    assert tinygan.load(tmp_path / "checkpoint.npz")["step"] == 3
+    assert "interrupted at step 3" in capsys.readouterr().out
+
+
+def test_weight_clipping_keeps_the_critic_in_a_box():
+    trainer = make_trainer(objective="wasserstein", weight_clip=0.01)
+    trainer.fit(3, progress=False)
+    assert all(np.abs(p.numpy()).max() <= 0.01 for p in trainer.discriminator.parameters())
+
+
+def test_packing_groups_consecutive_samples():
+    x = tinygan.arange(12).reshape(6, 2)
+    assert gan.pack(x, 3).tolist() == [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11]]
+    trainer = make_trainer(pack=2)  # D's input is 2 samples wide
+    assert math.isfinite(trainer.train_step()["d_loss"])
+    with pytest.raises(ValueError, match="multiple of pack"):
+        gan.TrainingConfig(batch_size=30, pack=4)
+
+
+def test_the_moving_average_of_the_generator_trails_it():
+    trainer = make_trainer(ema_decay=0.9)
+    start = parameters(trainer.ema)
+    trainer.train_step()
+    g, ema = parameters(trainer.generator), parameters(trainer.ema)
+    for name in g:  # one step: ema = 0.9 * start + 0.1 * g
+        np.testing.assert_allclose(
+            ema[name], 0.9 * start[name] + 0.1 * g[name], rtol=1e-5, atol=1e-7
+        )
+
+
+def test_label_smoothing_and_instance_noise_change_the_discriminator_loss():
+    losses = {}
+    for name, options in {
+        "plain": {},
+        "smooth": {"label_smoothing": 0.1},
+        "noise": {"instance_noise": 0.5},
+    }.items():
+        losses[name] = make_trainer(**options).train_step()["d_loss"]
+    assert losses["smooth"] != losses["plain"] and losses["noise"] != losses["plain"]
+
+
+def test_every_objective_and_penalty_trains_without_error():
+    for options in (
+        {"objective": "minimax"},
+        {"objective": "least_squares"},
+        {"objective": "hinge"},
+        {"objective": "wasserstein", "gradient_penalty": 10.0},
+        {"r1": 1.0},
+    ):
+        record = make_trainer(**options).train_step()
+        assert math.isfinite(record["d_loss"]), options
+
+
+def test_bad_options_are_refused_by_name():
+    with pytest.raises(ValueError, match="unknown GAN objective 'nonsaturating'"):
+        gan.TrainingConfig(objective="nonsaturating")
+    with pytest.raises(ValueError, match="invalid label_smoothing=1.5"):
+        gan.TrainingConfig(label_smoothing=1.5)

@@ -1,0 +1,292 @@
+"""The training loop every demo uses: Algorithm 1 of Goodfellow et al. (2014), with the
+remedies the later literature added as options.
+
+One step of ``GANTrainer``:
+  k times:  the discriminator D takes a step on a real batch and a batch G(z) (G held fixed);
+  once:     the generator G takes a step against the updated D (D held fixed).
+
+Each step is recorded (losses, D on real and fake, both players' gradient norms, steps/s);
+``fit`` shows a progress bar, saves checkpoints, resumes from them exactly, stops cleanly when a
+loss turns NaN or inf (the last good checkpoint stays), and saves on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .. import functions as F
+from .. import random as tg_random
+from ..creation import randn_like
+from ..grad_mode import no_grad
+from ..optim import Adam
+from ..serialization import load, save
+from .objectives import gradient_penalty, objective, r1_penalty
+
+
+@dataclass
+class TrainingConfig:
+    """How to train. Defaults: the non-saturating GAN with Adam(2e-4, betas (0.5, 0.999))."""
+
+    objective: str = "non_saturating"
+    batch_size: int = 256
+    d_steps: int = 1  # k discriminator steps per generator step (Algorithm 1)
+    lr_g: float = 2e-4  # separate rates for the two players: TTUR (Heusel et al. 2017)
+    lr_d: float = 2e-4
+    betas: tuple = (0.5, 0.999)
+    label_smoothing: float = 0.0  # one-sided: D's target for real data is 1 - this
+    instance_noise: float = 0.0  # std of noise added to D's inputs, annealed linearly to 0
+    gradient_penalty: float = 0.0  # WGAN-GP's lambda (10 in the paper); 0 = off
+    r1: float = 0.0  # R1's gamma; 0 = off
+    weight_clip: float = 0.0  # original WGAN: clamp D's weights to [-c, c]; 0 = off
+    ema_decay: float = 0.0  # an exponential moving average of G's weights; 0 = off
+    pack: int = 1  # PacGAN: D judges `pack` samples at once (its input must be that wide)
+
+    def __post_init__(self):
+        objective(self.objective)  # an unknown name fails here, with the list of names
+        checks = {
+            "batch_size": self.batch_size >= 1,
+            "d_steps": self.d_steps >= 1,
+            "lr_g": self.lr_g >= 0,
+            "lr_d": self.lr_d >= 0,
+            "label_smoothing": 0 <= self.label_smoothing < 1,
+            "instance_noise": self.instance_noise >= 0,
+            "gradient_penalty": self.gradient_penalty >= 0,
+            "r1": self.r1 >= 0,
+            "weight_clip": self.weight_clip >= 0,
+            "ema_decay": 0 <= self.ema_decay < 1,
+            "pack": self.pack >= 1 and self.batch_size % self.pack == 0,
+        }
+        for name, ok in checks.items():
+            if not ok:
+                raise ValueError(
+                    f"TrainingConfig: invalid {name}={getattr(self, name)!r}"
+                    + (" (batch_size must be a multiple of pack)" if name == "pack" else "")
+                )
+
+
+class GANTrainer:
+    """Trains ``generator`` against ``discriminator``.
+
+    ``sample_real(n)`` returns n data samples and ``sample_noise(n)`` n latent vectors, as
+    tensors on the models' device. ``trainer.history`` holds one record (a dict) per step.
+    """
+
+    def __init__(self, generator, discriminator, sample_real, sample_noise, config=None):
+        self.generator, self.discriminator = generator, discriminator
+        self.sample_real, self.sample_noise = sample_real, sample_noise
+        self.config = config or TrainingConfig()
+        self.objective = objective(self.config.objective)
+        self.g_optimizer = Adam(
+            generator.parameters(), lr=self.config.lr_g, betas=self.config.betas
+        )
+        self.d_optimizer = Adam(
+            discriminator.parameters(), lr=self.config.lr_d, betas=self.config.betas
+        )
+        self.ema = copy.deepcopy(generator).eval() if self.config.ema_decay else None
+        self.step = 0
+        self.history = []
+        self.total_steps = None  # known during fit(); anneals the instance noise
+
+    # ---- one step -----------------------------------------------------------------------------
+
+    def train_step(self) -> dict:
+        """k discriminator steps, then one generator step; returns the step's record."""
+        started = time.perf_counter()
+        config = self.config
+        for _ in range(config.d_steps):
+            d_loss, d_real, d_fake, d_grad_norm = self._discriminator_step()
+        g_loss, g_grad_norm = self._generator_step()
+        self.step += 1
+        record = {
+            "step": self.step,
+            "d_loss": d_loss,
+            "g_loss": g_loss,
+            "d_real": d_real,
+            "d_fake": d_fake,
+            "d_grad_norm": d_grad_norm,
+            "g_grad_norm": g_grad_norm,
+            "steps_per_second": 1 / max(time.perf_counter() - started, 1e-9),
+        }
+        self.history.append(record)
+        return record
+
+    def _discriminator_input(self, samples):
+        """Instance noise (annealed to 0), then packing: what D actually sees."""
+        noise_std = self.config.instance_noise
+        if noise_std and self.total_steps:
+            noise_std *= max(0.0, 1 - self.step / self.total_steps)
+        if noise_std:
+            samples = samples + randn_like(samples) * noise_std
+        return pack(samples, self.config.pack)
+
+    def _discriminator_step(self):
+        config, D = self.config, self.discriminator
+        real = self.sample_real(config.batch_size)
+        with no_grad():  # G is held fixed: no graph through it
+            fake = self.generator(self.sample_noise(config.batch_size))
+        real_in, fake_in = self._discriminator_input(real), self._discriminator_input(fake)
+        real_logits, fake_logits = D(real_in), D(fake_in)
+        loss = self.objective.discriminator_loss(
+            real_logits, fake_logits, real_target=1.0 - config.label_smoothing
+        )
+        if config.gradient_penalty:
+            loss = loss + gradient_penalty(D, real_in, fake_in, config.gradient_penalty)
+        if config.r1:
+            loss = loss + r1_penalty(D, real_in, config.r1)
+        self.d_optimizer.zero_grad()
+        loss.backward()
+        grad_norm = _gradient_norm(D)
+        self.d_optimizer.step()
+        if config.weight_clip:
+            with no_grad():
+                for p in D.parameters():
+                    p.clamp_(-config.weight_clip, config.weight_clip)
+        return (
+            loss.item(),
+            _mean_output(self.objective, real_logits),
+            _mean_output(self.objective, fake_logits),
+            grad_norm,
+        )
+
+    def _generator_step(self):
+        config, G, D = self.config, self.generator, self.discriminator
+        D.requires_grad_(False)  # D is held fixed: no gradients for its weights
+        try:
+            fake = G(self.sample_noise(config.batch_size))
+            loss = self.objective.generator_loss(D(self._discriminator_input(fake)))
+            self.g_optimizer.zero_grad()
+            loss.backward()
+        finally:
+            D.requires_grad_(True)
+        grad_norm = _gradient_norm(G)
+        self.g_optimizer.step()
+        if self.ema is not None:
+            _update_average(self.ema, G, self.config.ema_decay)
+        return loss.item(), grad_norm
+
+    # ---- the loop -----------------------------------------------------------------------------
+
+    def fit(self, steps: int, out=None, checkpoint_every: int = 0, progress: bool = True):
+        """Train until ``self.step == steps``. Returns why it stopped: 'done', 'nan' (a loss
+        turned NaN or inf: the last good checkpoint is kept) or 'interrupted' (Ctrl-C: the state
+        is saved first). Checkpoints go to ``out/checkpoint.npz`` every ``checkpoint_every``
+        steps and at the end."""
+        path = Path(out) / "checkpoint.npz" if out is not None else None
+        self.total_steps = steps
+        bar = tqdm(
+            total=steps, initial=self.step, disable=not progress, unit="step", dynamic_ncols=True
+        )
+        try:
+            while self.step < steps:
+                record = self.train_step()
+                bar.update(1)
+                bar.set_postfix(
+                    d_loss=f"{record['d_loss']:.3f}",
+                    g_loss=f"{record['g_loss']:.3f}",
+                    refresh=False,
+                )
+                if not all(math.isfinite(record[k]) for k in ("d_loss", "g_loss")):
+                    bar.close()
+                    kept = f"; the last good checkpoint is {path}" if path and path.exists() else ""
+                    print(
+                        f"stopped at step {self.step}: a loss is {record['d_loss']} / "
+                        f"{record['g_loss']} (d / g){kept}. Lower the learning rates, or try "
+                        "a penalty (gradient_penalty, r1)."
+                    )
+                    return "nan"
+                if path and checkpoint_every and self.step % checkpoint_every == 0:
+                    self.save_checkpoint(path)
+        except KeyboardInterrupt:
+            bar.close()
+            if path:
+                self.save_checkpoint(path)
+            print(f"interrupted at step {self.step}" + (f"; saved {path}" if path else ""))
+            return "interrupted"
+        bar.close()
+        if path:
+            self.save_checkpoint(path)
+        return "done"
+
+    # ---- checkpoints --------------------------------------------------------------------------
+
+    def state_dict(self) -> dict:
+        state = {
+            "generator": self.generator.state_dict(),
+            "discriminator": self.discriminator.state_dict(),
+            "g_optimizer": self.g_optimizer.state_dict(),
+            "d_optimizer": self.d_optimizer.state_dict(),
+            "step": self.step,
+            "rng": tg_random.get_rng_state(),
+            "config": {
+                k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self.config).items()
+            },
+            "history": self.history,
+        }
+        if self.ema is not None:
+            state["ema"] = self.ema.state_dict()
+        return state
+
+    def load_state_dict(self, state: dict) -> None:
+        self.generator.load_state_dict(state["generator"])
+        self.discriminator.load_state_dict(state["discriminator"])
+        self.g_optimizer.load_state_dict(state["g_optimizer"])
+        self.d_optimizer.load_state_dict(state["d_optimizer"])
+        if self.ema is not None:
+            self.ema.load_state_dict(state["ema"])
+        self.step = state["step"]
+        self.history = list(state["history"])
+        tg_random.set_rng_state(state["rng"])
+
+    def save_checkpoint(self, path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        save(self.state_dict(), path)
+
+    def load_checkpoint(self, path) -> None:
+        """Resume exactly: models, optimizers, step, history and the random state."""
+        self.load_state_dict(load(path, map_location=self.device))
+
+    @property
+    def device(self) -> str:
+        return next(self.generator.parameters()).device
+
+
+def pack(samples, m: int):
+    """PacGAN (Lin et al. 2018): m consecutive samples joined into one input of D, which then
+    sees whether a group looks like m independent draws; a collapsed G gives itself away."""
+    if m == 1:
+        return samples
+    n = samples.shape[0]
+    if n % m:
+        raise ValueError(f"pack: a batch of {n} cannot be split into groups of {m}")
+    return samples.reshape(n // m, m * samples.shape[1], *samples.shape[2:])
+
+
+def _gradient_norm(module) -> float:
+    """The 2-norm of all of the module's gradients together."""
+    total = 0.0
+    for p in module.parameters():
+        if p.grad is not None:
+            total += float((p.grad.data * p.grad.data).sum())
+    return math.sqrt(total)
+
+
+def _mean_output(obj, logits) -> float:
+    """Mean D(x): a probability for the cross-entropy objectives, the raw score otherwise."""
+    if obj.name in ("minimax", "non_saturating"):
+        return F.sigmoid(logits).mean().item()
+    return logits.mean().item()
+
+
+def _update_average(average, model, decay) -> None:
+    """average <- decay * average + (1 - decay) * model, parameters and buffers."""
+    with no_grad():
+        for a, p in zip(average.parameters(), model.parameters()):
+            a.mul_(decay).add_(p.detach(), alpha=1 - decay)
+        for a, b in zip(average.buffers(), model.buffers()):
+            a.copy_(b.detach())
