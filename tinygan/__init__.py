@@ -5,7 +5,7 @@ with PyTorch's names: ``tinygan.tensor``, ``Tensor.backward``, ``tinygan.no_grad
 ``tinygan.nn.functional``.
 """
 
-from . import nn, optim, random
+from . import data, gan, metrics, nn, optim, random
 from .anomaly import detect_anomaly
 from .backend import cuda_is_available, get_array_module, get_default_device, set_default_device
 from .creation import (
