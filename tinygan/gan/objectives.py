@@ -70,7 +70,7 @@ def _least_squares_generator(fake_logits):
 
 
 def _hinge_discriminator(real_logits, fake_logits, real_target=1.0):
-    return F.relu(real_target - real_logits).mean() + F.relu(1.0 + fake_logits).mean()
+    return F.relu(1.0 - real_logits).mean() + F.relu(1.0 + fake_logits).mean()
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,12 @@ class Objective:
 
     def discriminator_loss(self, real_logits, fake_logits, real_target: float = 1.0):
         if real_target != 1.0 and not self.supports_label_smoothing:
-            raise ValueError(f"{self.name}: label smoothing has no meaning for a critic's scores")
+            raise ValueError(
+                f"{self.name}: label smoothing is defined for the probability objectives "
+                "(minimax, non_saturating, least_squares), not for margins or critic scores"
+            )
+        if not 0.0 < real_target <= 1.0:
+            raise ValueError(f"{self.name}: real_target must be in (0, 1], got {real_target}")
         return self._discriminator(real_logits, fake_logits, real_target)
 
     def generator_loss(self, fake_logits):
@@ -106,7 +111,9 @@ OBJECTIVES = {
     "least_squares": Objective(
         "least_squares", _least_squares_discriminator, _least_squares_generator
     ),
-    "hinge": Objective("hinge", _hinge_discriminator, _wasserstein_generator),
+    "hinge": Objective(
+        "hinge", _hinge_discriminator, _wasserstein_generator, supports_label_smoothing=False
+    ),
 }
 
 
@@ -137,7 +144,11 @@ def gradient_penalty(discriminator, real, fake, weight: float = 10.0):
         raise ValueError(f"gradient_penalty: real {real.shape} and fake {fake.shape} differ")
     mix = rand(real.shape[0], *([1] * (real.ndim - 1)), dtype=real.dtype, device=real.device)
     between = (mix * real.detach() + (1 - mix) * fake.detach()).requires_grad_()
-    norms = _input_gradient_norms_squared(discriminator, between).sqrt()
+    squared = _input_gradient_norms_squared(discriminator, between)
+    # |g| = sqrt(|g|^2), with slope 0 where |g| = 0 (where sqrt's is infinite, and where a flat
+    # critic, e.g. a dead ReLU region, makes this sample's term the constant lambda)
+    nonzero = squared.data > 0
+    norms = F.where(nonzero, F.where(nonzero, squared, 1.0).sqrt(), 0.0)
     return weight * ((norms - 1.0) ** 2).mean()
 
 

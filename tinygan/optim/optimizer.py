@@ -164,6 +164,7 @@ class Optimizer:
                     if param.grad is None:
                         continue
                     state = self.state.get(param, {})
+                    _follow_parameter(state, param)
                     self._update(param.data, param.grad.data, state, group)
                     if state:  # (plain SGD keeps none)
                         self.state[param] = state
@@ -301,3 +302,14 @@ def zeros_like(param) -> Tensor:
 def copy_of(array) -> Tensor:
     """A new buffer holding a copy of ``array``, as a state entry."""
     return Tensor(array.copy())
+
+
+def _follow_parameter(state: dict, param: Tensor) -> None:
+    """Keep the state on the parameter's device and in its dtype, also after the model was
+    moved with ``Module.to`` once the optimizer had state (the buffers follow the parameter)."""
+    for name, value in state.items():
+        if isinstance(value, Tensor) and (
+            type(value.data) is not type(param.data) or value.dtype != param.dtype
+        ):
+            moved = backend.move(value.data, param.device).astype(param.dtype, copy=False)
+            state[name] = Tensor._from_array(moved)

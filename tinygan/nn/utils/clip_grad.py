@@ -33,8 +33,11 @@ def _grads(parameters: _TensorOrTensors) -> list[Tensor]:
 
 
 def _vector_norm(xp, array, norm_type: float):
-    """‖array‖ as one long vector: (Σ |x|ᵖ)^(1/p), or max |x| when p = inf (a 0-d array)."""
-    magnitudes = xp.abs(array.ravel())
+    """‖array‖ as one long vector: (Σ |x|ᵖ)^(1/p), or max |x| when p = inf (a 0-d array).
+
+    Computed in at least float32: float16 squares overflow for gradients above ~256.
+    """
+    magnitudes = xp.abs(array.ravel()).astype(xp.promote_types(array.dtype, xp.float32))
     if norm_type == math.inf:
         return magnitudes.max()
     if norm_type == 2:
