@@ -150,11 +150,11 @@ def test_hyperparameters_after_the_sizes_are_keyword_only():
     with pytest.raises(TypeError):
         nn.BatchNorm2d(64, 0.8)  # the classic bug: 0.8 meant as momentum would become eps
     nn.BatchNorm2d(64, momentum=0.8)
-    with pytest.raises(ValueError, match="BatchNorm2d: eps must be a positive number"):
+    with pytest.raises(ValueError, match="BatchNorm2d: eps must be a finite positive number"):
         nn.BatchNorm2d(4, eps=0)
-    with pytest.raises(ValueError, match="BatchNorm1d: momentum must be in \\[0, 1\\]"):
+    with pytest.raises(ValueError, match="BatchNorm1d: momentum must be a number in \\[0, 1\\]"):
         nn.BatchNorm1d(4, momentum=1.5)
-    with pytest.raises(ValueError, match="Dropout: p must be in \\[0, 1\\]"):
+    with pytest.raises(ValueError, match="Dropout: p must be a number in \\[0, 1\\]"):
         nn.Dropout(2)
     with pytest.raises(ValueError, match="Linear: in_features must be a positive int"):
         nn.Linear(0, 3)
@@ -244,3 +244,173 @@ def test_wgan_weight_clipping_clamps_every_parameter_in_place():
             p.clamp_(-0.01, 0.01)
     assert [id(p) for p in critic.parameters()] == [id(p) for p in params]
     assert all(np.abs(p.numpy()).max() <= 0.01 for p in critic.parameters())
+
+
+# ---- found missing by review --------------------------------------------------------------------
+
+
+def test_dropout_is_the_identity_in_eval_and_rescales_in_training():
+    layer = nn.Dropout(0.25)
+    x = tinygan.ones(10_000)
+    kept = layer(x).numpy()
+    np.testing.assert_allclose(np.unique(kept), [0.0, 1 / 0.75], rtol=1e-6)
+    assert layer.eval()(x) is x
+
+
+def test_to_moves_gradients_too(device):
+    model = nn.Linear(2, 1)
+    model(tinygan.ones(1, 2)).sum().backward()
+    model.to(device).to(tinygan.float64)
+    for p in model.parameters():
+        assert (p.grad.dtype, p.grad.device) == (tinygan.float64, device)
+
+
+def test_optimizer_state_follows_the_model_when_it_moves(device):
+    model = nn.Linear(3, 2)
+    optimizer = tinygan.optim.Adam(model.parameters())
+    for _ in range(2):
+        model(
+            tinygan.ones(1, 3, dtype=model.weight.dtype, device=model.weight.device)
+        ).sum().backward()
+        optimizer.step()
+        model.to(device).to(tinygan.float64)
+    for state in optimizer.state.values():
+        for value in state.values():
+            if isinstance(value, tinygan.Tensor):
+                assert (value.dtype, value.device) == (tinygan.float64, device)
+
+
+def test_registering_a_taken_name_is_an_error():
+    layer = nn.Linear(2, 2)
+    with pytest.raises(KeyError, match="attribute 'weight' already exists"):
+        layer.register_buffer("weight", tinygan.zeros(2, 2))
+    layer.note = 3
+    with pytest.raises(KeyError, match="attribute 'note' already exists"):
+        layer.add_module("note", nn.Identity())
+    with pytest.raises(KeyError, match="'training' already exists"):
+        layer.register_buffer("training", tinygan.zeros(1))
+
+
+def test_state_dict_lists_a_module_used_twice_under_both_names_as_pytorch():
+    shared = nn.Linear(1, 1)
+    assert list(nn.Sequential(shared, shared).state_dict()) == [
+        "0.weight",
+        "0.bias",
+        "1.weight",
+        "1.bias",
+    ]
+
+
+def test_slicing_a_sequential_keeps_the_names():
+    from collections import OrderedDict
+
+    model = nn.Sequential(OrderedDict([("fc", nn.Linear(1, 2)), ("act", nn.ReLU())]))
+    assert [name for name, _ in model[1:].named_children()] == ["act"]
+
+
+def test_a_forward_pre_hook_can_be_removed():
+    calls = []
+    layer = nn.Identity()
+    handle = layer.register_forward_pre_hook(lambda module: calls.append(module))
+    layer(tinygan.ones(1))
+    handle.remove()
+    layer(tinygan.ones(1))
+    assert calls == [layer]
+
+
+def test_unflatten_checks_its_dim_and_accepts_one_minus_one():
+    assert nn.Unflatten(1, (2, -1))(tinygan.zeros(4, 6)).shape == (4, 2, 3)
+    with pytest.raises(IndexError, match="dim 5 is out of range"):
+        nn.Unflatten(5, (2, 3))(tinygan.zeros(4, 6))
+    with pytest.raises(ValueError, match="does not split"):
+        nn.Unflatten(1, (4, 2))(tinygan.zeros(4, 6))
+
+
+def test_arguments_refuse_bools_and_infinities_and_take_numpy_ints():
+    assert nn.Linear(np.int64(3), np.int64(2)).weight.shape == (2, 3)
+    with pytest.raises(ValueError, match="Dropout: p must be a number"):
+        nn.Dropout(True)
+    with pytest.raises(ValueError, match="eps must be a finite positive number"):
+        nn.BatchNorm1d(2, eps=math.inf)
+    with pytest.raises(TypeError, match="affine must be True or False"):
+        nn.BatchNorm1d(2, affine="no")
+    with pytest.raises(ValueError, match="negative_slope must be a finite number"):
+        nn.LeakyReLU("a")
+
+
+def test_default_initialization_of_embedding_and_batch_norm():
+    tinygan.manual_seed(0)
+    weights = nn.Embedding(1000, 100).weight.numpy()
+    assert abs(weights.mean()) < 0.01 and abs(weights.std() - 1) < 0.01
+    layer = nn.BatchNorm2d(3)
+    assert layer.weight.tolist() == [1.0] * 3 and layer.bias.tolist() == [0.0] * 3
+
+
+def test_batch_norm_without_running_stats_or_affine_parameters():
+    layer = nn.BatchNorm1d(2, affine=False, track_running_stats=False).eval()
+    assert list(layer.parameters()) == [] and layer.state_dict() == {}
+    y = layer(tinygan.tensor([[1.0, 5.0], [3.0, 9.0]]))  # eval still uses the batch
+    np.testing.assert_allclose(y.numpy(), [[-1.0, -1.0], [1.0, 1.0]], atol=1e-4)
+
+
+def test_batch_norm_running_estimates_over_several_steps_and_none_in_eval():
+    layer = nn.BatchNorm1d(1, momentum=0.3)
+    batches = [np.array([[1.0], [3.0]]), np.array([[2.0], [6.0]]), np.array([[0.0], [4.0]])]
+    mean, var = 0.0, 1.0
+    for batch in batches:
+        layer(tinygan.tensor(batch, dtype=tinygan.float32))
+        mean = 0.7 * mean + 0.3 * batch.mean()
+        var = 0.7 * var + 0.3 * batch.var(ddof=1)
+    assert layer.running_mean.item() == pytest.approx(mean, rel=1e-6)
+    assert layer.running_var.item() == pytest.approx(var, rel=1e-6)
+    layer.eval()(tinygan.ones(2, 1))
+    assert layer.num_batches_tracked.item() == 3
+
+
+def test_spectral_norm_on_any_weight_dim_normalizes_that_matrix():
+    for dim in (2, -1):
+        layer = nn.utils.spectral_norm(nn.Conv2d(3, 4, (5, 2)), dim=dim)
+        layer(tinygan.randn(1, 3, 6, 6))
+        weight = np.moveaxis(layer.weight.numpy(), dim, 0)
+        matrix = weight.reshape(weight.shape[0], -1)
+        assert np.linalg.svd(matrix, compute_uv=False)[0] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_spectral_normed_model_survives_a_state_dict_round_trip():
+    source = nn.utils.spectral_norm(nn.Linear(4, 3))
+    for _ in range(3):
+        source(tinygan.randn(2, 4))
+    target = nn.utils.spectral_norm(nn.Linear(4, 3))
+    target.load_state_dict(source.state_dict())
+    x = tinygan.randn(2, 4)
+    np.testing.assert_array_equal(source.eval()(x).numpy(), target.eval()(x).numpy())
+
+
+def test_dcgan_init_reaches_the_trained_weight_under_spectral_norm():
+    layer = nn.utils.spectral_norm(nn.Conv2d(8, 16, 3))
+    init.dcgan_(layer)
+    assert abs(layer.weight_orig.numpy().std() - 0.02) < 0.005
+
+
+LAYERS_FLOAT32 = {
+    "Linear": (lambda: nn.Linear(3, 2), (2, 3)),
+    "Conv2d": (lambda: nn.Conv2d(2, 3, 3, 2, 1), (2, 2, 5, 5)),
+    "ConvTranspose2d": (lambda: nn.ConvTranspose2d(2, 3, 4, 2, 1), (2, 2, 3, 3)),
+    "BatchNorm1d": (lambda: nn.BatchNorm1d(3), (4, 3)),
+    "BatchNorm2d": (lambda: nn.BatchNorm2d(2), (3, 2, 2, 2)),
+    "Dropout": (lambda: nn.Dropout(0.3), (4, 3)),
+    "spectral_norm": (lambda: nn.utils.spectral_norm(nn.Linear(3, 2)), (2, 3)),
+}
+
+
+@pytest.mark.parametrize("name", LAYERS_FLOAT32)
+def test_every_layer_keeps_float32_outputs_gradients_and_buffers(name, device):
+    build, shape = LAYERS_FLOAT32[name]
+    layer = build().to(device)
+    x = tinygan.randn(*shape, device=device, requires_grad=True)
+    y = layer(x)
+    y.sum().backward()
+    tensors = [y, x.grad, *layer.parameters(), *[p.grad for p in layer.parameters()]]
+    tensors += [b for b in layer.buffers() if b.dtype.kind == "f"]
+    for t in tensors:
+        assert (t.dtype, t.device) == (tinygan.float32, device)

@@ -328,11 +328,26 @@ def test_an_unsupported_object_is_refused_before_the_file_is_touched(tmp_path):
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
 def test_checkpoints_get_ordinary_permissions_not_the_private_temp_file_ones(tmp_path):
-    save([1], tmp_path / "new.npz")
-    assert (tmp_path / "new.npz").stat().st_mode & 0o777 == 0o644
+    previous = os.umask(0o027)  # a new file gets 0o666 minus the umask, as any file does
+    try:
+        save([1], tmp_path / "new.npz")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "new.npz").stat().st_mode & 0o777 == 0o640
     (tmp_path / "new.npz").chmod(0o600)
     save([2], tmp_path / "new.npz")  # replacing keeps the permissions the file had
     assert (tmp_path / "new.npz").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX symlinks")
+def test_saving_through_a_symlink_replaces_its_target(tmp_path):
+    target = tmp_path / "run" / "checkpoint.npz"
+    target.parent.mkdir()
+    save({"step": 1}, target)
+    link = tmp_path / "latest.npz"
+    link.symlink_to(target)
+    save({"step": 2}, link)
+    assert link.is_symlink() and load(target)["step"] == 2
 
 
 # ---- what save refuses --------------------------------------------------------------------------

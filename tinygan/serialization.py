@@ -214,7 +214,8 @@ def _write_atomically(path: str, write) -> None:
     new one, never half of one. The fsyncs make sure the data, then the rename, reach the disk
     before we report success, so a power cut cannot leave an empty file under the new name.
     """
-    directory = os.path.dirname(os.path.abspath(path))
+    path = os.path.realpath(path)  # through a symlink (latest.npz -> run/ckpt.npz): its target
+    directory = os.path.dirname(path)
     # A hidden name that says whose it is; cut short so that it stays a legal file name.
     prefix = f".{os.path.basename(path)[:100]}."
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
@@ -234,11 +235,13 @@ def _write_atomically(path: str, write) -> None:
 
 def _permissions_for(path: str) -> int:
     """mkstemp makes files only their owner can read: keep the permissions of the checkpoint
-    being replaced, or give a new one those ordinary files get (rw-r--r--)."""
+    being replaced, or give a new one what any new file gets here (rw-rw-rw- minus the umask)."""
     try:
         return stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
-        return 0o644
+        umask = os.umask(0)  # the only way to read the umask is to set it: put it right back
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_directory(directory: str) -> None:

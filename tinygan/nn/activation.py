@@ -4,6 +4,7 @@ overwrites its inputs, so it changes nothing."""
 from __future__ import annotations
 
 from ..functions import leaky_relu, relu, sigmoid, tanh
+from ._validate import number
 from .module import Module
 
 
@@ -18,7 +19,7 @@ class ReLU(Module):
 class LeakyReLU(Module):
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         super().__init__()
-        self.negative_slope = negative_slope
+        self.negative_slope = number("LeakyReLU", "negative_slope", negative_slope)
 
     def forward(self, input):
         return leaky_relu(input, self.negative_slope)

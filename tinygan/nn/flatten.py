@@ -28,14 +28,22 @@ class Unflatten(Module):
         self.dim, self.unflattened_size = dim, tuple(unflattened_size)
 
     def forward(self, input):
+        if not -input.ndim <= self.dim < input.ndim:
+            raise IndexError(f"Unflatten: dim {self.dim} is out of range for input {input.shape}")
         dim = self.dim % input.ndim
-        size = 1
+        known = 1
         for s in self.unflattened_size:
-            size *= s
-        if input.shape[dim] != size:
+            if s != -1:
+                known *= s
+        fits = (
+            input.shape[dim] % known == 0
+            if self.unflattened_size.count(-1) == 1
+            else input.shape[dim] == known and -1 not in self.unflattened_size
+        )
+        if not fits:
             raise ValueError(
                 f"Unflatten: dim {self.dim} of the input {input.shape} has size "
-                f"{input.shape[dim]}, but {self.unflattened_size} holds {size}"
+                f"{input.shape[dim]}, which {self.unflattened_size} does not split"
             )
         return reshape(input, input.shape[:dim] + self.unflattened_size + input.shape[dim + 1 :])
 

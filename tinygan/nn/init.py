@@ -132,7 +132,8 @@ def dcgan_(module) -> None:
     from .normalization import BatchNorm1d, BatchNorm2d
 
     if isinstance(module, (Conv2d, ConvTranspose2d, Linear)):
-        normal_(module.weight, 0.0, 0.02)
+        # under spectral_norm the trained weight is weight_orig (weight is derived from it)
+        normal_(getattr(module, "weight_orig", module.weight), 0.0, 0.02)
         if module.bias is not None:
             zeros_(module.bias)
     elif isinstance(module, (BatchNorm1d, BatchNorm2d)) and module.weight is not None:

@@ -37,9 +37,11 @@ class Module:
             hook(self)
         return self.forward(*args, **kwargs)
 
-    def register_forward_pre_hook(self, hook) -> None:
-        """Call ``hook(module)`` before every forward (spectral_norm uses this)."""
+    def register_forward_pre_hook(self, hook) -> RemovableHandle:
+        """Call ``hook(module)`` before every forward (spectral_norm uses this); the returned
+        handle's ``remove()`` takes the hook off again."""
         self._forward_pre_hooks.append(hook)
+        return RemovableHandle(self._forward_pre_hooks, hook)
 
     # ---- registration -----------------------------------------------------------------------
 
@@ -244,15 +246,20 @@ class Module:
         them, or copy them, before training further.
         """
         state = {}
-        for module_name, module in self.named_modules():
-            prefix = f"{module_name}." if module_name else ""
-            for name, param in module._parameters.items():
-                if param is not None:
-                    state[prefix + name] = param.detach()
-            for name, buffer in module._buffers.items():
-                if buffer is not None and name not in module._non_persistent_buffers:
-                    state[prefix + name] = buffer.detach()
+        self._add_state(state, "")
         return state
+
+    def _add_state(self, state: dict, prefix: str) -> None:
+        # every path to a module gets its keys, as in PyTorch (a module used twice: twice)
+        for name, param in self._parameters.items():
+            if param is not None:
+                state[prefix + name] = param.detach()
+        for name, buffer in self._buffers.items():
+            if buffer is not None and name not in self._non_persistent_buffers:
+                state[prefix + name] = buffer.detach()
+        for name, child in self._modules.items():
+            if child is not None:
+                child._add_state(state, f"{prefix}{name}.")
 
     def load_state_dict(self, state_dict: dict, strict: bool = True) -> IncompatibleKeys:
         """Copy values into the existing parameters and buffers (on their own device).
@@ -284,10 +291,10 @@ class Module:
                     f"{key}: dtype {source_array.dtype} in the state dict, {target.dtype} in "
                     "the model (convert the model or the state dict with .to(dtype))"
                 )
-        if strict and (missing or unexpected):
-            problems.append(f"missing keys {missing}" if missing else "")
-            problems.append(f"unexpected keys {unexpected}" if unexpected else "")
-        problems = [p for p in problems if p]
+        if strict and missing:
+            problems.append(f"missing keys {missing}")
+        if strict and unexpected:
+            problems.append(f"unexpected keys {unexpected}")
         if problems:
             raise RuntimeError(
                 f"load_state_dict for {type(self).__name__}:\n  " + "\n  ".join(problems)
@@ -318,11 +325,30 @@ class Module:
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
 
+class RemovableHandle:
+    def __init__(self, hooks: list, hook):
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self) -> None:
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
+
+
 def _check_name(module, name) -> None:
+    """A new registry entry must not shadow anything: two things under one name would make
+    state_dict save one of them and silently drop the other."""
     if not isinstance(name, str) or not name or "." in name:
         raise KeyError(f"{type(module).__name__}: invalid name {name!r} (a non-empty str, no '.')")
     if hasattr(type(module), name):
         raise KeyError(f"{type(module).__name__}: {name!r} is already an attribute of the class")
+    taken = (
+        name in module.__dict__
+        or name in module._parameters
+        or name in module._buffers
+        or name in module._modules
+    )
+    if taken:
+        raise KeyError(f"{type(module).__name__}: attribute {name!r} already exists")
 
 
 def _move_in_place(tensor: Tensor, device, dtype) -> None:

@@ -7,7 +7,7 @@ from .. import dtypes
 from ..creation import ones, tensor, zeros
 from ..functions import batch_norm
 from ..grad_mode import no_grad
-from ._validate import positive_int, positive_number, probability
+from ._validate import flag, positive_int, positive_number, probability
 from .module import Module
 from .parameter import Parameter
 
@@ -27,12 +27,12 @@ class _BatchNorm(Module):
         dtype=None,
     ):
         super().__init__()
-        name = type(self).__name__
-        self.num_features = positive_int(name, "num_features", num_features)
-        self.eps = positive_number(name, "eps", eps)
-        self.momentum = probability(name, "momentum", momentum)
-        self.affine = affine
-        self.track_running_stats = track_running_stats
+        layer = type(self).__name__
+        self.num_features = positive_int(layer, "num_features", num_features)
+        self.eps = positive_number(layer, "eps", eps)
+        self.momentum = probability(layer, "momentum", momentum)
+        self.affine = flag(layer, "affine", affine)
+        self.track_running_stats = flag(layer, "track_running_stats", track_running_stats)
         dtype = dtype or dtypes.get_default_dtype()
         if affine:
             self.weight = Parameter(ones(num_features, dtype=dtype, device=device))

@@ -22,22 +22,22 @@ class _SpectralNorm:
     """The forward pre-hook that recomputes ``module.weight`` from ``module.weight_orig``."""
 
     def __init__(self, name, n_power_iterations, dim, eps):
-        self.name, self.n_power_iterations, self.dim, self.eps = (
-            name,
-            n_power_iterations,
-            dim,
-            eps,
-        )
+        self.name = name
+        self.n_power_iterations = n_power_iterations
+        self.dim = dim
+        self.eps = eps
 
-    def matrix_array(self, weight):
-        """The weight as a matrix [size of dim, everything else] (an array, no graph)."""
-        array = get_array_module(weight.data).moveaxis(weight.data, self.dim, 0)
-        return array.reshape(array.shape[0], -1)
+    def matrix(self, weight):
+        """The weight as a matrix [size of dim, all the other dims]: the same layout for the
+        Tensor (for sigma, in the graph) and for its raw array (for the power iteration)."""
+        others = [d for d in range(weight.ndim) if d != self.dim]
+        return weight.permute(self.dim, *others).reshape(weight.shape[self.dim], -1)
 
     def power_iteration(self, module, steps) -> None:
         """Improve the singular-vector guesses u and v in place."""
         u, v = getattr(module, self.name + "_u"), getattr(module, self.name + "_v")
-        matrix = self.matrix_array(getattr(module, self.name + "_orig"))
+        with no_grad():
+            matrix = self.matrix(getattr(module, self.name + "_orig")).data
         xp = get_array_module(matrix)
         u_array, v_array = u.data, v.data
         for _ in range(steps):
@@ -56,9 +56,7 @@ class _SpectralNorm:
         # the buffers cannot invalidate a graph that is still waiting for its backward
         u = Tensor._from_array(getattr(module, self.name + "_u").data.copy())
         v = Tensor._from_array(getattr(module, self.name + "_v").data.copy())
-        matrix = weight.transpose(0, self.dim) if self.dim else weight
-        matrix = matrix.reshape(matrix.shape[0], -1)
-        sigma = (u * (matrix @ v)).sum()
+        sigma = (u * (self.matrix(weight) @ v)).sum()
         object.__setattr__(module, self.name, weight / sigma)
 
     def __call__(self, module) -> None:
@@ -79,21 +77,26 @@ def spectral_norm(
     The trained parameter becomes ``<name>_orig``; ``<name>_u`` and ``<name>_v`` are buffers.
     ``dim`` is the output dimension of the weight: 0, or 1 for transposed convolutions. The
     guesses start from 15 power-iteration steps on a random vector, so sigma is accurate from
-    the first forward.
+    the first forward. Initialize the weight before wrapping (``init`` changes ``<name>_orig``
+    afterwards, see ``init.dcgan_``).
     """
+    from ..conv import ConvTranspose2d
+
     weight = module._parameters.get(name)
     if weight is None:
         raise ValueError(f"spectral_norm: {type(module).__name__} has no parameter {name!r}")
-    if n_power_iterations < 1:
+    if not isinstance(n_power_iterations, int) or n_power_iterations < 1:
         raise ValueError(
-            f"spectral_norm: n_power_iterations must be >= 1, got {n_power_iterations}"
+            f"spectral_norm: n_power_iterations must be an int >= 1, got {n_power_iterations!r}"
         )
     if dim is None:
-        dim = 1 if type(module).__name__ == "ConvTranspose2d" else 0
-    hook = _SpectralNorm(name, n_power_iterations, dim, eps)
+        dim = 1 if isinstance(module, ConvTranspose2d) else 0
+    if not -weight.ndim <= dim < weight.ndim:
+        raise ValueError(f"spectral_norm: dim {dim} is out of range for weight {weight.shape}")
+    hook = _SpectralNorm(name, n_power_iterations, dim % weight.ndim, eps)
     del module._parameters[name]
     module.register_parameter(name + "_orig", weight)
-    rows, columns = hook.matrix_array(weight).shape
+    rows, columns = hook.matrix(weight).shape
     for buffer, size in (("_u", rows), ("_v", columns)):
         start = init.normal_(zeros(size, dtype=weight.dtype, device=weight.device))
         module.register_buffer(name + buffer, start)
