@@ -172,11 +172,14 @@ class GANTrainer:
 
     # ---- the loop -----------------------------------------------------------------------------
 
-    def fit(self, steps: int, out=None, checkpoint_every: int = 0, progress: bool = True):
+    def fit(
+        self, steps: int, out=None, checkpoint_every: int = 0, progress: bool = True, callback=None
+    ):
         """Train until ``self.step == steps``. Returns why it stopped: 'done', 'nan' (a loss
         turned NaN or inf: the last good checkpoint is kept) or 'interrupted' (Ctrl-C: the state
         is saved first). Checkpoints go to ``out/checkpoint.npz`` every ``checkpoint_every``
-        steps and at the end."""
+        steps and at the end. ``callback(trainer)``, if given, runs after every step (a demo
+        takes its snapshots there)."""
         path = Path(out) / "checkpoint.npz" if out is not None else None
         self.total_steps = steps
         bar = tqdm(
@@ -202,6 +205,8 @@ class GANTrainer:
                     return "nan"
                 if path and checkpoint_every and self.step % checkpoint_every == 0:
                     self.save_checkpoint(path)
+                if callback is not None:
+                    callback(self)
         except KeyboardInterrupt:
             bar.close()
             if path:
