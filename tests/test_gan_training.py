@@ -178,3 +178,10 @@ def test_bad_options_are_refused_by_name():
         gan.TrainingConfig(objective="nonsaturating")
     with pytest.raises(ValueError, match="invalid label_smoothing=1.5"):
         gan.TrainingConfig(label_smoothing=1.5)
+
+
+def test_fit_calls_the_callback_after_every_step():
+    trainer = make_trainer()
+    seen = []
+    trainer.fit(4, progress=False, callback=lambda t: seen.append(t.step))
+    assert seen == [1, 2, 3, 4]

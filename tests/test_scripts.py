@@ -40,3 +40,26 @@ def test_classifier_demo_learns_saves_and_reloads_identically(tmp_path):
     assert "identical outputs: True" in output
     held_out = float(re.search(r"reloaded: held-out accuracy (\d\.\d+)", output).group(1))
     assert held_out >= 0.95
+
+
+def test_mixture_demo_writes_its_pictures_and_metrics(tmp_path):
+    import json
+
+    output = run_script(
+        "demos/mixture_2d.py",
+        "--iters",
+        "120",
+        "--frames",
+        "2",
+        "--width",
+        "32",
+        "--out",
+        str(tmp_path),
+    )
+    for name in ("final.png", "samples.png", "curves.png", "training.gif", "metrics.json"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["num_modes"] == 8 and metrics["steps"] == 120
+    assert 0 <= metrics["modes"] <= 8 and 0 <= metrics["high_quality"] <= 1
+    assert metrics["reference"]["modes"] == 8 and metrics["reference"]["high_quality"] > 0.97
+    assert "modes" in output and str(tmp_path) in output
