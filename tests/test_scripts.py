@@ -63,3 +63,14 @@ def test_mixture_demo_writes_its_pictures_and_metrics(tmp_path):
     assert 0 <= metrics["modes"] <= 8 and 0 <= metrics["high_quality"] <= 1
     assert metrics["reference"]["modes"] == 8 and metrics["reference"]["high_quality"] > 0.97
     assert "modes" in output and str(tmp_path) in output
+
+
+def test_saturation_demo_shows_the_minimax_gradient_vanishing(tmp_path):
+    import json
+
+    run_script("demos/saturation.py", "--iters", "150", "--out", str(tmp_path))
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    minimax = metrics["minimax"]["median_g_grad_norm_first_200_steps"]
+    non_saturating = metrics["non_saturating"]["median_g_grad_norm_first_200_steps"]
+    assert non_saturating > 100 * minimax  # the same start; only the generator's loss differs
+    assert (tmp_path / "gradients.png").stat().st_size > 0
