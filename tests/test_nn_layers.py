@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from finite_differences import assert_gradients_match
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,31 +32,6 @@ def scalar_checks(module, x, seed):
         return (gx * w).sum()  # like a gradient penalty: a function of d output / d input
 
     return forward_scalar, penalty_scalar
-
-
-def assert_gradients_match(scalar_fn, tensors, names, eps=1e-6, atol=1e-6, rtol=1e-4):
-    """Analytic d scalar / d tensor against central differences, element by element."""
-    out = scalar_fn()
-    if out.requires_grad:
-        analytic = tinygan.grad(out, tensors, allow_unused=True)
-    else:  # e.g. dropout's input gradient, a constant: every derivative of it is 0
-        analytic = [None] * len(tensors)
-    for tensor, name, grad in zip(tensors, names, analytic):
-        values = tensor.numpy().astype(np.float64).copy()
-        numeric = np.zeros(values.size)
-        for i in range(values.size):
-            shifted = []
-            for sign in (1, -1):
-                trial = values.copy().reshape(-1)
-                trial[i] += sign * eps
-                tensor.data[...] = tinygan.tensor(
-                    trial.reshape(values.shape), dtype=F64, device=tensor.device
-                ).data
-                shifted.append(scalar_fn().item())
-            numeric[i] = (shifted[0] - shifted[1]) / (2 * eps)
-        tensor.data[...] = tinygan.tensor(values, dtype=F64, device=tensor.device).data
-        got = np.zeros(values.size) if grad is None else grad.numpy().reshape(-1)
-        np.testing.assert_allclose(got, numeric, atol=atol, rtol=rtol, err_msg=f"d/d{name}")
 
 
 LAYERS = {

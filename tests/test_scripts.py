@@ -79,8 +79,9 @@ def test_saturation_demo_shows_the_minimax_gradient_vanishing(tmp_path):
 def test_sweep_demo_draws_one_cell_per_setting(tmp_path):
     import json
 
-    run_script("demos/sweep.py", "--lrs", "1e-3", "--ks", "1", "2", "--iters", "30",
-               "--out", str(tmp_path))
+    run_script(
+        "demos/sweep.py", "--lrs", "1e-3", "--ks", "1", "2", "--iters", "30", "--out", str(tmp_path)
+    )
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert sorted(metrics["runs"]) == ["lr=0.001,k=1", "lr=0.001,k=2"]
     assert all(0 <= r["modes"] <= 8 for r in metrics["runs"].values())

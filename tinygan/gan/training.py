@@ -273,12 +273,9 @@ def pack(samples, m: int):
 
 
 def _gradient_norm(module) -> float:
-    """The 2-norm of all of the module's gradients together."""
-    total = 0.0
-    for p in module.parameters():
-        if p.grad is not None:
-            total += float((p.grad.data * p.grad.data).sum())
-    return math.sqrt(total)
+    """The 2-norm of all of the module's gradients together (summed on the device: one sync)."""
+    squares = [(p.grad.data * p.grad.data).sum() for p in module.parameters() if p.grad is not None]
+    return math.sqrt(float(sum(squares))) if squares else 0.0
 
 
 def _mean_output(obj, logits) -> float:
