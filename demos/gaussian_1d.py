@@ -129,13 +129,15 @@ print(discriminator)
 # TTUR (Heusel et al. 2017): D learns 4x faster than G, so G chases a D that is close to
 # D*(x) = p_data / (p_data + p_g), the D the paper's picture assumes.
 #
-# The learning rates fall linearly to 0 over the run (in the loop below). At a constant rate the
+# The learning rates fall linearly to 0 over the run (lr_schedule="linear"). At a constant rate the
 # two players keep circling the equilibrium and G's mean keeps wandering around 4 (ending 0.05 to
 # 0.1 off in our constant-rate runs); with ever smaller steps the circles shrink, and D settles
 # at 1/2 because p_g has settled on p_data. (With equal rates, 1e-3 each, G collapsed instead:
 # a spike of std 0.15 that the slower D failed to push apart.)
 LR_G, LR_D = 5e-4, 2e-3
-config = gan.TrainingConfig(objective="non_saturating", batch_size=256, lr_g=LR_G, lr_d=LR_D)
+config = gan.TrainingConfig(
+    objective="non_saturating", batch_size=256, lr_g=LR_G, lr_d=LR_D, lr_schedule="linear"
+)
 trainer = gan.GANTrainer(generator, discriminator, sample_real, sample_noise, config)
 
 # ---- What the pictures and numbers look at ----------------------------------------------------
@@ -213,28 +215,28 @@ FRAMES = 40
 snapshot_steps = sorted({round(args.iters * (k / (FRAMES - 1)) ** 2) for k in range(FRAMES)})
 snapshots = [snapshot(0)]
 snapshot_seconds = 0.0
+
+
+def take_snapshot(trainer):
+    """fit() calls this after every step (one D step on a real and a fake batch, one G step)."""
+    global snapshot_seconds
+    if trainer.step not in snapshot_steps:
+        return
+    taken = time.perf_counter()
+    snapshots.append(snapshot(trainer.step))
+    snapshot_seconds += time.perf_counter() - taken
+    if len(snapshots) % 5 == 0 or trainer.step == args.iters:
+        record, last = trainer.history[-1], snapshots[-1]
+        print(
+            f"step {trainer.step:5d}  D(x) {record['d_real']:.3f}  D(G(z)) {record['d_fake']:.3f}"
+            f"  W1 {last['wasserstein_1']:.4f}  JSD {last['jensen_shannon']:.4f}  "
+            f"mean |D - 1/2| {last['mean_abs_d_minus_half']:.4f}"
+        )
+
+
 loop_started = time.perf_counter()
-for step in range(1, args.iters + 1):
-    # The learning rates fall linearly to 0 (see Objective). TrainingConfig has no schedule, so
-    # we set the rates where PyTorch keeps them too: in the optimizers' param_groups.
-    fraction_left = 1 - (step - 1) / args.iters
-    for optimizer, lr in ((trainer.g_optimizer, LR_G), (trainer.d_optimizer, LR_D)):
-        for group in optimizer.param_groups:
-            group["lr"] = lr * fraction_left
-    record = trainer.train_step()  # one D step on a real and a fake batch, then one G step
-    if not (math.isfinite(record["d_loss"]) and math.isfinite(record["g_loss"])):
-        raise SystemExit(f"step {step}: a loss is not finite ({record}); lower the rates")
-    if step in snapshot_steps:
-        taken = time.perf_counter()
-        snapshots.append(snapshot(step))
-        snapshot_seconds += time.perf_counter() - taken
-        if len(snapshots) % 5 == 0 or step == args.iters:
-            last = snapshots[-1]
-            print(
-                f"step {step:5d}  D(x) {record['d_real']:.3f}  D(G(z)) {record['d_fake']:.3f}  "
-                f"W1 {last['wasserstein_1']:.4f}  JSD {last['jensen_shannon']:.4f}  "
-                f"mean |D - 1/2| {last['mean_abs_d_minus_half']:.4f}"
-            )
+if trainer.fit(args.iters, progress=False, callback=take_snapshot) != "done":
+    raise SystemExit("training stopped early (see the message above); lower the rates")
 train_seconds = time.perf_counter() - loop_started - snapshot_seconds
 
 

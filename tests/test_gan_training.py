@@ -53,6 +53,8 @@ def test_a_step_records_everything_and_moves_both_players(device):
         "d_fake",
         "d_grad_norm",
         "g_grad_norm",
+        "lr_g",
+        "lr_d",
         "steps_per_second",
     }
     assert record["step"] == 1 and trainer.history == [record]
@@ -185,3 +187,46 @@ def test_fit_calls_the_callback_after_every_step():
     seen = []
     trainer.fit(4, progress=False, callback=lambda t: seen.append(t.step))
     assert seen == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "schedule, expected",
+    [
+        ("constant", [1.0, 1.0, 1.0, 1.0]),
+        ("linear", [1.0, 0.75, 0.5, 0.25]),
+        (
+            "cosine",
+            [1.0, 0.5 * (1 + math.cos(math.pi / 4)), 0.5, 0.5 * (1 - math.cos(math.pi / 4))],
+        ),
+    ],
+)
+def test_the_learning_rate_schedule_scales_both_rates_step_by_step(schedule, expected):
+    trainer = make_trainer(lr_schedule=schedule)
+    trainer.fit(4, progress=False)
+    for record, factor in zip(trainer.history, expected):
+        assert record["lr_g"] == pytest.approx(1e-3 * factor)
+        assert record["lr_d"] == pytest.approx(1e-3 * factor)
+
+
+def test_an_interrupted_scheduled_run_resumes_exactly(tmp_path, capsys):
+    straight = make_trainer(lr_schedule="linear")
+    straight.fit(12, progress=False)
+
+    def stop_at_step_5(trainer):
+        if trainer.step == 5:
+            raise KeyboardInterrupt
+
+    first = make_trainer(lr_schedule="linear")
+    assert first.fit(12, out=tmp_path, progress=False, callback=stop_at_step_5) == "interrupted"
+    resumed = make_trainer(seed=3, lr_schedule="linear")
+    resumed.load_checkpoint(tmp_path / "checkpoint.npz")
+    resumed.fit(12, progress=False)
+    assert [r["lr_g"] for r in resumed.history] == [r["lr_g"] for r in straight.history]
+    expected, got = parameters(straight.generator), parameters(resumed.generator)
+    for name in expected:
+        np.testing.assert_array_equal(got[name], expected[name], err_msg=name)
+
+
+def test_an_unknown_schedule_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="unknown lr_schedule='step'.*constant, linear, cosine"):
+        gan.TrainingConfig(lr_schedule="step")

@@ -28,6 +28,8 @@ from ..optim import Adam
 from ..serialization import load, save
 from .objectives import gradient_penalty, objective, r1_penalty
 
+LR_SCHEDULES = ("constant", "linear", "cosine")
+
 
 @dataclass
 class TrainingConfig:
@@ -46,9 +48,15 @@ class TrainingConfig:
     weight_clip: float = 0.0  # original WGAN: clamp D's weights to [-c, c]; 0 = off
     ema_decay: float = 0.0  # an exponential moving average of G's weights; 0 = off
     pack: int = 1  # PacGAN: D judges `pack` samples at once (its input must be that wide)
+    lr_schedule: str = "constant"  # or "linear" / "cosine": both rates fall to 0 over fit()
 
     def __post_init__(self):
         objective(self.objective)  # an unknown name fails here, with the list of names
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(
+                f"TrainingConfig: unknown lr_schedule={self.lr_schedule!r}; "
+                f"choose one of {', '.join(LR_SCHEDULES)}"
+            )
         checks = {
             "batch_size": self.batch_size >= 1,
             "d_steps": self.d_steps >= 1,
@@ -91,7 +99,7 @@ class GANTrainer:
         self.ema = copy.deepcopy(generator).eval() if self.config.ema_decay else None
         self.step = 0
         self.history = []
-        self.total_steps = None  # known during fit(); anneals the instance noise
+        self.total_steps = None  # known during fit(); anneals the instance noise and the rates
 
     # ---- one step -----------------------------------------------------------------------------
 
@@ -99,6 +107,7 @@ class GANTrainer:
         """k discriminator steps, then one generator step; returns the step's record."""
         started = time.perf_counter()
         config = self.config
+        self._set_learning_rates()
         for _ in range(config.d_steps):
             d_loss, d_real, d_fake, d_grad_norm = self._discriminator_step()
         g_loss, g_grad_norm = self._generator_step()
@@ -111,10 +120,33 @@ class GANTrainer:
             "d_fake": d_fake,
             "d_grad_norm": d_grad_norm,
             "g_grad_norm": g_grad_norm,
+            "lr_g": self.g_optimizer.param_groups[0]["lr"],
+            "lr_d": self.d_optimizer.param_groups[0]["lr"],
             "steps_per_second": 1 / max(time.perf_counter() - started, 1e-9),
         }
         self.history.append(record)
         return record
+
+    def learning_rate_factor(self) -> float:
+        """The schedule's multiplier for this step: 1 at the start; for 'linear' and 'cosine'
+        it falls to 0 at the end of fit(). Outside fit() the total is unknown: 1."""
+        if self.config.lr_schedule == "constant" or not self.total_steps:
+            return 1.0
+        progress = min(self.step / self.total_steps, 1.0)
+        if self.config.lr_schedule == "linear":
+            return 1.0 - progress
+        return 0.5 * (1.0 + math.cos(math.pi * progress))  # cosine
+
+    def _set_learning_rates(self):
+        """Where PyTorch keeps the rates too: in the optimizers' param_groups. Derived from the
+        step alone, so a resumed run continues the schedule exactly."""
+        factor = self.learning_rate_factor()
+        for optimizer, lr in (
+            (self.g_optimizer, self.config.lr_g),
+            (self.d_optimizer, self.config.lr_d),
+        ):
+            for group in optimizer.param_groups:
+                group["lr"] = lr * factor
 
     def _discriminator_input(self, samples):
         """Instance noise (annealed to 0), then packing: what D actually sees."""
