@@ -54,7 +54,9 @@ parser.add_argument("--d-steps", type=int, default=1)
 parser.add_argument("--pack", type=int, default=2, help="PacGAN: samples D judges together")
 parser.add_argument("--r1", type=float, default=0.0, help="R1 penalty weight (gamma)")
 parser.add_argument("--gp", type=float, default=0.0, help="WGAN-GP penalty weight (lambda)")
+parser.add_argument("--clip", type=float, default=0.0, help="WGAN: clip D's weights to +-this")
 parser.add_argument("--ema", type=float, default=0.999, help="moving average of G's weights")
+parser.add_argument("--lr-schedule", default="constant", choices=gan.LR_SCHEDULES)
 parser.add_argument("--width", type=int, default=128, help="hidden units per layer")
 parser.add_argument("--frames", type=int, default=24, help="snapshots for the GIF")
 args = parser.parse_args()
@@ -100,7 +102,9 @@ config = gan.TrainingConfig(
     pack=args.pack,
     r1=args.r1,
     gradient_penalty=args.gp,
+    weight_clip=args.clip,
     ema_decay=args.ema,
+    lr_schedule=args.lr_schedule,
 )
 trainer = gan.GANTrainer(generator, discriminator, sample_real, sample_noise, config)
 

@@ -1,4 +1,4 @@
 """Generative adversarial networks: the objectives and penalties, and the training loop."""
 
 from .objectives import OBJECTIVES, Objective, gradient_penalty, objective, r1_penalty
-from .training import GANTrainer, TrainingConfig, pack
+from .training import LR_SCHEDULES, GANTrainer, TrainingConfig, pack
