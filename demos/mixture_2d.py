@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 from matplotlib.animation import FuncAnimation, PillowWriter  # noqa: E402
 
 import tinygan  # noqa: E402
-from tinygan import gan, nn  # noqa: E402
+from tinygan import gan, nn, plots  # noqa: E402
 from tinygan.data import toy  # noqa: E402
 from tinygan.metrics.mixtures import mode_coverage  # noqa: E402
 
@@ -234,19 +234,7 @@ for axis, shot in zip(axes, shown):
 figure.savefig(out / "samples.png", dpi=90, bbox_inches="tight")
 plt.close(figure)
 
-history = trainer.history
-steps = [r["step"] for r in history]
-figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.5))
-left.plot(steps, [r["d_loss"] for r in history], label="D loss", lw=0.7)
-left.plot(steps, [r["g_loss"] for r in history], label="G loss", lw=0.7)
-left.set(xlabel="step", title="losses")
-left.legend()
-right.plot(steps, [r["d_real"] for r in history], label="D(x), real", lw=0.7)
-right.plot(steps, [r["d_fake"] for r in history], label="D(G(z)), generated", lw=0.7)
-right.set(xlabel="step", title="the discriminator's outputs")
-right.legend()
-figure.savefig(out / "curves.png", dpi=90, bbox_inches="tight")
-plt.close(figure)
+plots.save_training_curves(trainer.history, out / "curves.png")
 
 figure, axis = plt.subplots(figsize=(4, 4))
 animation = FuncAnimation(

@@ -230,3 +230,51 @@ def test_an_interrupted_scheduled_run_resumes_exactly(tmp_path, capsys):
 def test_an_unknown_schedule_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="unknown lr_schedule='step'.*constant, linear, cosine"):
         gan.TrainingConfig(lr_schedule="step")
+
+
+class LabelledMLP(nn.Module):
+    """A player that also takes a label, as one-hot inputs beside its own."""
+
+    def __init__(self, inputs, outputs):
+        super().__init__()
+        self.net = mlp(inputs + 4, outputs)
+        self.labels_seen = []
+
+    def forward(self, x, labels):
+        self.labels_seen.append(labels.numpy().copy())
+        one_hot = (labels.reshape(-1, 1) == tinygan.arange(4, device=labels.device)).float()
+        return self.net(tinygan.cat([x, one_hot], dim=1))
+
+
+def make_conditional_trainer(**options):
+    tinygan.manual_seed(0)
+    centres = tinygan.tensor(CENTRES, dtype=tinygan.float32)
+
+    def sample_real(n):
+        labels = tinygan.randint(0, 4, (n,))
+        return centres[labels] + tinygan.randn(n, 2) * 0.05, labels
+
+    def sample_noise(n):
+        return tinygan.randn(n, 2), tinygan.randint(0, 4, (n,))
+
+    config = gan.TrainingConfig(batch_size=32, lr_g=1e-3, lr_d=1e-3, **options)
+    return gan.GANTrainer(LabelledMLP(2, 2), LabelledMLP(2, 1), sample_real, sample_noise, config)
+
+
+@pytest.mark.parametrize("penalty", [{}, {"r1": 1.0}, {"gradient_penalty": 1.0}])
+def test_a_conditional_gan_passes_the_labels_to_both_players(penalty):
+    trainer = make_conditional_trainer(**penalty)
+    record = trainer.train_step()
+    assert math.isfinite(record["d_loss"]) and record["g_grad_norm"] > 0
+    generator, discriminator = trainer.generator, trainer.discriminator
+    # D judged real samples with their labels and fakes with the labels G was asked for.
+    assert all(len(labels) == 32 for labels in discriminator.labels_seen)
+    assert any(
+        np.array_equal(g, d) for g in generator.labels_seen for d in discriminator.labels_seen
+    )
+
+
+def test_packing_is_refused_for_a_conditional_gan():
+    trainer = make_conditional_trainer(pack=2)
+    with pytest.raises(ValueError, match="pack=2 cannot be used with a conditional GAN"):
+        trainer.train_step()

@@ -79,6 +79,14 @@ def test_to_moves_in_place_keeping_the_parameter_objects(device):
     assert model(x).device == device
 
 
+def test_cpu_and_cuda_are_to_with_the_device_named(device):
+    model = TwoLayers()
+    assert (model.cuda() if device == "cuda" else model.cpu()) is model
+    assert all(t.device == device for t in [*model.parameters(), *model.buffers()])
+    model.cpu()
+    assert all(t.device == "cpu" for t in [*model.parameters(), *model.buffers()])
+
+
 def test_state_dict_holds_parameters_and_persistent_buffers():
     model = TwoLayers()
     state = model.state_dict()

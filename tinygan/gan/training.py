@@ -83,6 +83,9 @@ class GANTrainer:
 
     ``sample_real(n)`` returns n data samples and ``sample_noise(n)`` n latent vectors, as
     tensors on the models' device. ``trainer.history`` holds one record (a dict) per step.
+
+    A conditional GAN (Mirza and Osindero 2014): ``sample_real`` returns (samples, labels) and
+    ``sample_noise`` returns (z, labels); then the trainer calls G(z, labels) and D(x, labels).
     """
 
     def __init__(self, generator, discriminator, sample_real, sample_noise, config=None):
@@ -159,18 +162,29 @@ class GANTrainer:
 
     def _discriminator_step(self):
         config, D = self.config, self.discriminator
-        real = self.sample_real(config.batch_size)
+        real, *real_condition = _split(self.sample_real(config.batch_size))
+        noise = _split(self.sample_noise(config.batch_size))
         with no_grad():  # G is held fixed: no graph through it
-            fake = self.generator(self.sample_noise(config.batch_size))
+            fake = self.generator(*noise)
+        fake_condition = noise[1:]
+        if real_condition and config.pack > 1:
+            raise ValueError(
+                f"GANTrainer: pack={config.pack} cannot be used with a conditional GAN (packing "
+                "would join samples of different labels); use pack=1"
+            )
         real_in, fake_in = self._discriminator_input(real), self._discriminator_input(fake)
-        real_logits, fake_logits = D(real_in), D(fake_in)
+        real_logits, fake_logits = D(real_in, *real_condition), D(fake_in, *fake_condition)
         loss = self.objective.discriminator_loss(
             real_logits, fake_logits, real_target=1.0 - config.label_smoothing
         )
+
+        def judge_real(x):  # the penalties judge their points at the real samples' labels
+            return D(x, *real_condition)
+
         if config.gradient_penalty:
-            loss = loss + gradient_penalty(D, real_in, fake_in, config.gradient_penalty)
+            loss = loss + gradient_penalty(judge_real, real_in, fake_in, config.gradient_penalty)
         if config.r1:
-            loss = loss + r1_penalty(D, real_in, config.r1)
+            loss = loss + r1_penalty(judge_real, real_in, config.r1)
         self.d_optimizer.zero_grad()
         loss.backward()
         grad_norm = _gradient_norm(D)
@@ -190,8 +204,9 @@ class GANTrainer:
         config, G, D = self.config, self.generator, self.discriminator
         D.requires_grad_(False)  # D is held fixed: no gradients for its weights
         try:
-            fake = G(self.sample_noise(config.batch_size))
-            loss = self.objective.generator_loss(D(self._discriminator_input(fake)))
+            noise = _split(self.sample_noise(config.batch_size))
+            fake = G(*noise)
+            loss = self.objective.generator_loss(D(self._discriminator_input(fake), *noise[1:]))
             self.g_optimizer.zero_grad()
             loss.backward()
         finally:
@@ -302,6 +317,11 @@ def pack(samples, m: int):
     if n % m:
         raise ValueError(f"pack: a batch of {n} cannot be split into groups of {m}")
     return samples.reshape(n // m, m * samples.shape[1], *samples.shape[2:])
+
+
+def _split(batch) -> tuple:
+    """A batch is a tensor, or a tuple (tensor, condition, ...) for a conditional GAN."""
+    return batch if isinstance(batch, tuple) else (batch,)
 
 
 def _gradient_norm(module) -> float:

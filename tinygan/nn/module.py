@@ -237,6 +237,12 @@ class Module:
                 _move_in_place(tensor.grad, device, dtype)
         return self
 
+    def cpu(self) -> Module:
+        return self.to("cpu")
+
+    def cuda(self) -> Module:
+        return self.to("cuda")
+
     # ---- state ------------------------------------------------------------------------------
 
     def state_dict(self) -> dict:

@@ -1,0 +1,281 @@
+"""GANs on MNIST digits: DCGAN (Radford et al. 2016), the fully connected GAN of the original
+paper (Goodfellow et al. 2014), or a conditional DCGAN that draws the digit it is asked for
+(Mirza and Osindero 2014), scored by the evaluator's numbers beside those of real digits.
+
+    python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k               # DCGAN
+    python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k --model mlp   # the paper's MLPs
+    python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k --model cgan  # conditional
+    python demos/mnist_gan.py ... --iters 8000      # run longer: it resumes from its checkpoint
+
+Trained on the first 8,000 digits of the folder; the last 2,000 are held out for the metrics.
+Written into --out (default runs/mnist-<model>):
+  samples_over_training.png  the grid of 64 fixed noise vectors at several steps (cgan: 80, one
+                             row per digit)
+  final.png                  that grid at the end
+  training.gif               the grid at every snapshot
+  interpolation.png          G along straight lines between pairs of noise vectors
+  curves.png                 losses, D(x) and D(G(z)) over training
+  checkpoint.npz             models, optimizers, step and random state: run again to resume
+  metrics.json               classifier score, Fréchet distance, digits covered, Parzen
+                             log-likelihood (cgan: also the fraction classified as the digit
+                             asked for): each for 10,000 generated and for real digits
+"""
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+import tinygan
+from tinygan import gan, nn, plots
+from tinygan.data import load_mnist, scale
+from tinygan.metrics import load_classifier, mnist_report
+
+parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+parser.add_argument("--model", default="dcgan", choices=["dcgan", "mlp", "cgan"])
+parser.add_argument("--data-dir", default=None, help="folder with the MNIST IDX files")
+parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--iters", type=int, default=3000, help="generator steps in all")
+parser.add_argument("--out", default=None, help="output folder (default runs/mnist-<model>)")
+parser.add_argument("--snapshot-every", type=int, default=100, help="steps between grids")
+parser.add_argument("--checkpoint-every", type=int, default=500)
+parser.add_argument("--eval-samples", type=int, default=10_000, help="generated for metrics")
+parser.add_argument(
+    "--held-out", type=int, default=2000, help="the last N digits: never trained on"
+)
+args = parser.parse_args()
+out = Path(args.out or f"runs/mnist-{args.model}")
+out.mkdir(parents=True, exist_ok=True)
+tinygan.manual_seed(args.seed)
+device = args.device
+
+# ---- the data: all but the last 2,000 digits to learn from -----------------------------------
+images, labels = load_mnist(args.data_dir)
+digits = scale(images)[:, None]  # (N, 1, 28, 28) in [-1, 1], the range of G's tanh
+if len(digits) <= 2 * args.held_out:
+    raise SystemExit(
+        f"{len(digits)} digits are too few to hold out {args.held_out}; lower --held-out"
+    )
+train, held_out = digits[: -args.held_out], digits[-args.held_out :]
+train_labels = labels[: -args.held_out].astype(np.int64)
+train_on_device = tinygan.tensor(train, device=device)  # moved once; batches are drawn there
+labels_on_device = tinygan.tensor(train_labels, device=device)
+LATENT = 100
+CONDITIONAL = args.model == "cgan"
+
+
+def sample_real(n):
+    chosen = tinygan.randint(0, len(train), (n,), device=device)
+    if CONDITIONAL:
+        return train_on_device[chosen], labels_on_device[chosen]  # D sees each digit's label
+    return train_on_device[chosen]
+
+
+def sample_noise(n):
+    z = tinygan.randn(n, LATENT, device=device)
+    if CONDITIONAL:
+        return z, tinygan.randint(0, 10, (n,), device=device)  # the digits G is asked for
+    return z
+
+
+# ---- the players --------------------------------------------------------------------------------
+def dcgan(inputs=LATENT):
+    """Strided (transposed) convolutions instead of pooling, batch norm, ReLU in G and
+    LeakyReLU(0.2) in D, tanh output: the DCGAN paper's guidelines, at MNIST's size."""
+    generator = nn.Sequential(
+        nn.Linear(inputs, 128 * 7 * 7),
+        nn.Unflatten(1, (128, 7, 7)),
+        nn.BatchNorm2d(128),
+        nn.ReLU(),
+        nn.ConvTranspose2d(128, 64, 4, stride=2, padding=1),  # 7x7 -> 14x14
+        nn.BatchNorm2d(64),
+        nn.ReLU(),
+        nn.ConvTranspose2d(64, 1, 4, stride=2, padding=1),  # 14x14 -> 28x28
+        nn.Tanh(),
+    )
+    discriminator = nn.Sequential(
+        nn.Conv2d(1, 64, 4, stride=2, padding=1),  # 28x28 -> 14x14
+        nn.LeakyReLU(0.2),
+        nn.Conv2d(64, 128, 4, stride=2, padding=1),  # 14x14 -> 7x7
+        nn.BatchNorm2d(128),
+        nn.LeakyReLU(0.2),
+        nn.Flatten(),
+        nn.Linear(128 * 7 * 7, 1),
+    )
+    return generator, discriminator
+
+
+def mlp():
+    """Fully connected players on flattened digits, as in the original paper's MNIST model."""
+    generator = nn.Sequential(
+        nn.Linear(LATENT, 256),
+        nn.LeakyReLU(0.2),
+        nn.Linear(256, 512),
+        nn.LeakyReLU(0.2),
+        nn.Linear(512, 1024),
+        nn.LeakyReLU(0.2),
+        nn.Linear(1024, 784),
+        nn.Tanh(),
+        nn.Unflatten(1, (1, 28, 28)),
+    )
+    discriminator = nn.Sequential(
+        nn.Flatten(),
+        nn.Linear(784, 512),
+        nn.LeakyReLU(0.2),
+        nn.Linear(512, 256),
+        nn.LeakyReLU(0.2),
+        nn.Linear(256, 1),
+    )
+    return generator, discriminator
+
+
+class ConditionalGenerator(nn.Module):
+    """G(z, y): the DCGAN generator fed z beside a learned 10-dimensional code of the digit y."""
+
+    def __init__(self):
+        super().__init__()
+        self.code = nn.Embedding(10, 10)
+        self.body, _ = dcgan(inputs=LATENT + 10)
+
+    def forward(self, z, digit):
+        return self.body(tinygan.cat([z, self.code(digit)], dim=1))
+
+
+class ProjectionDiscriminator(nn.Module):
+    """D(x, y) = w . phi(x) + e_y . phi(x) (Miyato and Koyama 2018): the DCGAN discriminator's
+    features phi(x), scored once for "real digit?" and once against the embedding of label y,
+    so an image that looks like a different digit than y is judged fake."""
+
+    def __init__(self):
+        super().__init__()
+        _, body = dcgan()
+        self.features = body[:-1]  # everything before the last Linear
+        self.score = body[-1]
+        self.label_direction = nn.Embedding(10, 128 * 7 * 7)
+        nn.init.normal_(self.label_direction.weight, 0.0, 0.02)  # small, like the other weights
+
+    def forward(self, x, digit):
+        phi = self.features(x)
+        return self.score(phi) + (self.label_direction(digit) * phi).sum(dim=1, keepdim=True)
+
+
+if CONDITIONAL:
+    generator, discriminator = ConditionalGenerator(), ProjectionDiscriminator()
+else:
+    generator, discriminator = dcgan() if args.model == "dcgan" else mlp()
+for model in (generator, discriminator):
+    model.apply(nn.init.dcgan_)  # weights N(0, 0.02), batch-norm scales N(1, 0.02)
+    model.to(device)
+# Adam 2e-4, beta1 0.5 (the DCGAN paper's settings), the non-saturating loss, batch 64.
+config = gan.TrainingConfig(batch_size=64, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999))
+trainer = gan.GANTrainer(generator, discriminator, sample_real, sample_noise, config)
+
+checkpoint = out / "checkpoint.npz"
+grids_file = out / "grids.npz"  # the fixed-noise grids so far, so the GIF survives a resume
+grids = []
+if checkpoint.exists():
+    trainer.load_checkpoint(checkpoint)
+    saved = tinygan.load(grids_file) if grids_file.exists() else {}
+    grids = [(int(step), saved[step].numpy() / 127.5 - 1) for step in sorted(saved, key=int)]
+    grids = [(step, g) for step, g in grids if step <= trainer.step]
+    print(f"resuming {checkpoint} from step {trainer.step}")
+
+# The fixed noise comes from its own generator, so it is the same after a resume. For the
+# conditional GAN: 10 rows of 8, row d asking for digit d.
+shown = 80 if CONDITIONAL else 64
+fixed_noise = tinygan.tensor(
+    np.random.default_rng(args.seed).standard_normal((shown, LATENT)),
+    tinygan.float32,
+    device=device,
+)
+fixed_digits = tinygan.tensor(np.repeat(np.arange(10), 8), device=device)
+
+
+def generate(noise, digits=None):
+    generator.eval()  # batch norm with its running statistics, as at evaluation time
+    with tinygan.no_grad():
+        images = generator(noise, digits) if CONDITIONAL else generator(noise)
+    generator.train()
+    return images
+
+
+def take_snapshot(trainer):
+    if trainer.step % args.snapshot_every and trainer.step != args.iters:
+        return
+    grids.append((trainer.step, generate(fixed_noise, fixed_digits).numpy()))
+    as_bytes = {
+        str(step): tinygan.tensor(np.round((g + 1) * 127.5).astype(np.uint8)) for step, g in grids
+    }
+    tinygan.save(as_bytes, grids_file)  # as 8-bit pixels: a quarter of the size
+
+
+# ---- training ---------------------------------------------------------------------------------
+started = time.perf_counter()
+if not grids:
+    grids.append((0, generate(fixed_noise, fixed_digits).numpy()))
+stopped = trainer.fit(
+    args.iters, out=out, checkpoint_every=args.checkpoint_every, callback=take_snapshot
+)
+seconds = time.perf_counter() - started
+if stopped != "done":
+    raise SystemExit(f"training {stopped}; run the same command again to resume")
+
+# ---- pictures -----------------------------------------------------------------------------------
+rows = 10 if CONDITIONAL else 8
+plots.save_grids_over_training(grids, out / "samples_over_training.png", rows=rows)
+plots.save_image_grid(grids[-1][1], out / "final.png", rows=rows, title=f"step {trainer.step}")
+plots.save_gif(grids, out / "training.gif", rows=rows)
+plots.save_training_curves(trainer.history, out / "curves.png", every=max(1, trainer.step // 2000))
+ends = tinygan.tensor(
+    np.random.default_rng(args.seed + 1).standard_normal((2, 8, LATENT)), tinygan.float32
+)
+weights = np.linspace(0, 1, 10)[None, :, None]  # 8 rows of 10 steps from one z to another
+line = (1 - weights) * ends.numpy()[0][:, None] + weights * ends.numpy()[1][:, None]
+line = tinygan.tensor(line.reshape(-1, LATENT), tinygan.float32, device=device)
+line_digits = tinygan.tensor(np.repeat(np.arange(8), 10), device=device)  # cgan: row r is r
+plots.save_image_grid(generate(line, line_digits), out / "interpolation.png", rows=8)
+
+# ---- numbers ------------------------------------------------------------------------------------
+evaluation_started = time.perf_counter()
+asked = np.arange(args.eval_samples) % 10  # the conditional GAN: each digit equally often
+generated = np.concatenate(
+    [
+        generate(
+            tinygan.randn(len(chunk), LATENT, device=device), tinygan.tensor(chunk, device=device)
+        ).numpy()
+        for chunk in np.array_split(asked, -(-args.eval_samples // 500))
+    ]
+)
+report = mnist_report(
+    generated,
+    train,
+    held_out,
+    load_classifier(device),
+    asked=asked if CONDITIONAL else None,
+    held_out_labels=labels[-args.held_out :],
+)
+metrics = {
+    "model": args.model,
+    "steps": trainer.step,
+    "train_seconds_this_run": seconds,
+    "seconds_per_step": float(np.median([1 / r["steps_per_second"] for r in trainer.history])),
+    "eval_samples": len(generated),
+    **report,
+    "settings": vars(args),
+}
+(out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+print(f"metrics on {len(generated)} generated digits (real held-out digits in brackets):")
+for name, values in report.items():
+    if name == "class_counts":
+        continue
+    fake, real = values["generated"], values["real"]
+    if isinstance(fake, dict):  # the Parzen window: mean ± standard error
+        fake = f"{fake['mean']:.0f} ± {fake['standard_error']:.0f} (sigma {fake['sigma']:.3f})"
+        real = f"{real['mean']:.0f} ± {real['standard_error']:.0f}"
+    elif isinstance(fake, float):
+        fake, real = f"{fake:.3f}", f"{real:.3f}"
+    print(f"  {name:24s} {fake}  [{real}]")
+print(f"({time.perf_counter() - evaluation_started:.0f} s); pictures and metrics.json in {out}/")
