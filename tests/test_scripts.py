@@ -34,6 +34,13 @@ def test_engine_benchmark_prints_both_tables():
         assert f"| {op}" in output
 
 
+def test_gan_benchmark_prints_a_row_per_model():
+    output = run_script("benchmarks/gan.py", "--repeats", "1", "--block", "1")
+    for model in ("toy2d", "mlp", "dcgan"):
+        row = re.search(rf"^\| {model} \| ([\d.]+) \|", output, re.MULTILINE)
+        assert row and float(row.group(1)) > 0, output
+
+
 def test_classifier_demo_learns_saves_and_reloads_identically(tmp_path):
     output = run_script("demos/train_classifier.py", "--steps", "200", "--out", str(tmp_path))
     assert (tmp_path / "checkpoint.npz").exists()

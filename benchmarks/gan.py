@@ -1,0 +1,288 @@
+"""GAN benchmark: milliseconds per GAN iteration in tinygan and, side by side, in PyTorch.
+
+    python benchmarks/gan.py                       # toy2d, mlp, dcgan on the CPU, ~2 minutes
+    python benchmarks/gan.py --device cuda         # the same on the GPU (CuPy against torch.cuda)
+    python benchmarks/gan.py --models mlp --repeats 30
+    python benchmarks/gan.py --engine              # and the engine tables (benchmarks/engine.py)
+
+One iteration: a discriminator step on a real and a fake batch, then a generator step; the
+non-saturating loss through binary_cross_entropy_with_logits; Adam, lr 2e-4, betas (0.5, 0.999).
+The models (the speed issue's):
+  toy2d  G 2-128-128-128-2, D 2-128-128-128-1 (ReLU), batch 512
+  mlp    G 100-256-512-1024-784 (LeakyReLU 0.2, tanh), D 784-512-256-1 (LeakyReLU 0.2), batch 64
+  dcgan  28x28x1: G Linear to 128x7x7, BN, ReLU, ConvT 128->64, BN, ReLU, ConvT 64->1, tanh;
+         D Conv 1->64, LeakyReLU, Conv 64->128, BN, LeakyReLU, Linear 6272->1; batch 64
+
+Both libraries run the same loop, written out below, with the same thread count, timed in
+alternating blocks so that the machine's drift touches both alike; the table gives medians and
+the ratio tinygan / PyTorch. FLOPs count the matrix products and convolutions only (2 per
+multiply-add; a backward pass as twice its forward), so GFLOP/s is the useful work rate. Peak
+memory is what tinygan's arrays take during one iteration (tracemalloc on the CPU, CuPy's pool
+on the GPU) beside PyTorch's on the GPU (its CPU allocations are not visible to Python).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+import tinygan
+import tinygan.nn.functional as tF
+from tinygan import nn, optim
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+MODELS = {  # name: (batch size, latent size, data shape)
+    "toy2d": (512, 2, (2,)),
+    "mlp": (64, 100, (784,)),
+    "dcgan": (64, 100, (1, 28, 28)),
+}
+
+
+def build(lib, name):
+    """(G, D) for ``name`` with ``lib`` = tinygan.nn or torch.nn: the same layers in both."""
+    if name == "toy2d":
+
+        def mlp(i, o):
+            return lib.Sequential(
+                lib.Linear(i, 128),
+                lib.ReLU(),
+                lib.Linear(128, 128),
+                lib.ReLU(),
+                lib.Linear(128, 128),
+                lib.ReLU(),
+                lib.Linear(128, o),
+            )
+
+        return mlp(2, 2), mlp(2, 1)
+    if name == "mlp":
+        generator = lib.Sequential(
+            lib.Linear(100, 256),
+            lib.LeakyReLU(0.2),
+            lib.Linear(256, 512),
+            lib.LeakyReLU(0.2),
+            lib.Linear(512, 1024),
+            lib.LeakyReLU(0.2),
+            lib.Linear(1024, 784),
+            lib.Tanh(),
+        )
+        discriminator = lib.Sequential(
+            lib.Linear(784, 512),
+            lib.LeakyReLU(0.2),
+            lib.Linear(512, 256),
+            lib.LeakyReLU(0.2),
+            lib.Linear(256, 1),
+        )
+        return generator, discriminator
+    generator = lib.Sequential(
+        lib.Linear(100, 128 * 7 * 7),
+        lib.Unflatten(1, (128, 7, 7)),
+        lib.BatchNorm2d(128),
+        lib.ReLU(),
+        lib.ConvTranspose2d(128, 64, 4, 2, 1),
+        lib.BatchNorm2d(64),
+        lib.ReLU(),
+        lib.ConvTranspose2d(64, 1, 4, 2, 1),
+        lib.Tanh(),
+    )
+    discriminator = lib.Sequential(
+        lib.Conv2d(1, 64, 4, 2, 1),
+        lib.LeakyReLU(0.2),
+        lib.Conv2d(64, 128, 4, 2, 1),
+        lib.BatchNorm2d(128),
+        lib.LeakyReLU(0.2),
+        lib.Flatten(),
+        lib.Linear(128 * 7 * 7, 1),
+    )
+    return generator, discriminator
+
+
+def forward_flops(model, input_shape) -> int:
+    """FLOPs of one sample's forward pass through the products of a tinygan Sequential."""
+    x = tinygan.zeros(1, *input_shape)
+    total = 0
+    with tinygan.no_grad():
+        for layer in model.children():
+            y = layer(x)
+            if isinstance(layer, nn.Linear):
+                total += 2 * layer.in_features * layer.out_features
+            elif isinstance(layer, nn.Conv2d):  # every output pixel: C_in * k * k per channel
+                total += 2 * y.numel() * layer.weight.shape[1] * np.prod(layer.weight.shape[2:])
+            elif isinstance(layer, nn.ConvTranspose2d):  # every input pixel: C_out * k * k
+                total += 2 * x.numel() * layer.weight.shape[1] * np.prod(layer.weight.shape[2:])
+            x = y
+    return int(total)
+
+
+def iteration_flops(name) -> int:
+    """D step: G forward, D forward and backward on 2 batches (F_G + 6 F_D); G step: G forward
+    and backward, D forward and backward to its input (3 F_G + 2 F_D)."""
+    batch, latent, shape = MODELS[name]
+    generator, discriminator = build(nn, name)
+    f_g, f_d = forward_flops(generator, (latent,)), forward_flops(discriminator, shape)
+    return batch * (4 * f_g + 8 * f_d)
+
+
+def tinygan_iteration(name, device):
+    """A function running one GAN iteration in tinygan."""
+    batch, latent, shape = MODELS[name]
+    generator, discriminator = (m.to(device) for m in build(nn, name))
+    g_opt = optim.Adam(generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    d_opt = optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    real = tinygan.randn(batch, *shape, device=device)
+    ones, zeros = tinygan.ones(batch, 1, device=device), tinygan.zeros(batch, 1, device=device)
+
+    def run():
+        with tinygan.no_grad():
+            fake = generator(tinygan.randn(batch, latent, device=device))
+        d_loss = tF.binary_cross_entropy_with_logits(
+            discriminator(real), ones
+        ) + tF.binary_cross_entropy_with_logits(discriminator(fake), zeros)
+        d_opt.zero_grad()
+        d_loss.backward()
+        d_opt.step()
+        discriminator.requires_grad_(False)
+        g_loss = tF.binary_cross_entropy_with_logits(
+            discriminator(generator(tinygan.randn(batch, latent, device=device))), ones
+        )
+        g_opt.zero_grad()
+        g_loss.backward()
+        g_opt.step()
+        discriminator.requires_grad_(True)
+        g_loss.item()  # wait for the device, as a training loop reading its loss does
+
+    return run
+
+
+def torch_iteration(name, device):
+    """The same iteration in PyTorch, line for line."""
+    batch, latent, shape = MODELS[name]
+    generator, discriminator = (m.to(device) for m in build(torch.nn, name))
+    g_opt = torch.optim.Adam(generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    d_opt = torch.optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    real = torch.randn(batch, *shape, device=device)
+    ones, zeros = torch.ones(batch, 1, device=device), torch.zeros(batch, 1, device=device)
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+
+    def run():
+        with torch.no_grad():
+            fake = generator(torch.randn(batch, latent, device=device))
+        d_loss = bce(discriminator(real), ones) + bce(discriminator(fake), zeros)
+        d_opt.zero_grad()
+        d_loss.backward()
+        d_opt.step()
+        discriminator.requires_grad_(False)
+        g_loss = bce(discriminator(generator(torch.randn(batch, latent, device=device))), ones)
+        g_opt.zero_grad()
+        g_loss.backward()
+        g_opt.step()
+        discriminator.requires_grad_(True)
+        g_loss.item()
+
+    return run
+
+
+def median_ms(runs, repeats, block):
+    """Median ms per iteration of each run, timed in alternating blocks of ``block``."""
+    for run in runs:  # warm-up: first-call costs, allocator pools, BLAS threads
+        for _ in range(3):
+            run()
+    samples = [[] for _ in runs]
+    for _ in range(repeats):
+        for run, times in zip(runs, samples):
+            start = time.perf_counter()
+            for _ in range(block):
+                run()
+            times.append((time.perf_counter() - start) / block * 1e3)
+    return [statistics.median(times) for times in samples]
+
+
+def tinygan_peak_bytes(run, device):
+    if device == "cuda":
+        import cupy
+
+        pool = cupy.get_default_memory_pool()
+        pool.free_all_blocks()
+        run()
+        return pool.total_bytes()
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def torch_peak_bytes(run, device):
+    if device != "cuda":
+        return None
+    torch.cuda.reset_peak_memory_stats()
+    run()
+    return torch.cuda.max_memory_allocated()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--repeats", type=int, default=15, help="timed blocks per library")
+    parser.add_argument("--block", type=int, default=5, help="iterations per timed block")
+    parser.add_argument("--engine", action="store_true", help="also the engine's tables")
+    args = parser.parse_args()
+    threads = os.cpu_count() or 1
+    if torch is not None:
+        torch.set_num_threads(threads)
+    tinygan.manual_seed(0)
+    print(
+        f"tinygan {tinygan.__version__}, NumPy {np.__version__}, Python "
+        f"{platform.python_version()}, {platform.processor() or platform.machine()}, "
+        f"{threads} CPUs; PyTorch {torch.__version__ if torch else 'not installed'}; "
+        f"device {args.device}"
+    )
+    header = "| model | tinygan ms | PyTorch ms | tinygan / PyTorch | GFLOP / iter "
+    header += "| tinygan GFLOP/s | PyTorch GFLOP/s | tinygan peak MB | PyTorch peak MB |"
+    print(f"\n{header}")
+    print("|" + "---|" * (header.count("|") - 1))
+    for name in args.models:
+        runs = [tinygan_iteration(name, args.device)]
+        if torch is not None:
+            runs.append(torch_iteration(name, args.device))
+        times = median_ms(runs, args.repeats, args.block)
+        flops = iteration_flops(name)
+        ours_mb = tinygan_peak_bytes(runs[0], args.device) / 2**20
+        theirs = times[1] if torch is not None else None
+        theirs_bytes = torch_peak_bytes(runs[1], args.device) if torch is not None else None
+        cells = [
+            name,
+            f"{times[0]:.2f}",
+            f"{theirs:.2f}" if theirs else "-",
+            f"{times[0] / theirs:.2f}" if theirs else "-",
+            f"{flops / 1e9:.3f}",
+            f"{flops / times[0] / 1e6:.1f}",
+            f"{flops / theirs / 1e6:.1f}" if theirs else "-",
+            f"{ours_mb:.1f}",
+            f"{theirs_bytes / 2**20:.1f}" if theirs_bytes else "-",
+        ]
+        print("| " + " | ".join(cells) + " |", flush=True)
+    print(
+        f"\nmedian of {args.repeats} blocks of {args.block} iterations each, after 3 warm-up "
+        "iterations, the two libraries alternating block by block"
+    )
+    if args.engine:
+        sys.argv = [sys.argv[0]]
+        import engine  # benchmarks/engine.py, beside this file
+
+        engine.main()
+
+
+if __name__ == "__main__":
+    main()
