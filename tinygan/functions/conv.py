@@ -3,9 +3,12 @@
 Layouts follow PyTorch: input [N, C_in, H, W]; conv2d weight [C_out, C_in, kH, kW];
 conv_transpose2d weight [C_in, C_out, kH, kW].
 
-conv2d reads every kernel-sized window of the padded input (a strided view, no copy) and
-contracts it with the weight in one tensordot. Its transpose scatters each input pixel's
-contribution back over a window. Three bilinear ops close the loop for any-order gradients:
+conv2d gathers every kernel-sized window of the padded input into one row of a matrix
+(im2col) and multiplies it by the weight: one matrix product. Its transpose multiplies each
+input pixel by the kernel (one product) and adds the results back over the windows (col2im).
+Both work channels-last inside, [N, H, W, C], so that a window is kH * kW contiguous runs of C
+numbers: gathering from [N, C, H, W] instead jumps across memory for every number and took
+longer than the product itself. Three bilinear ops close the loop for any-order gradients:
 
     conv2d(x, W)            -> d/dx: conv_transpose2d(gy, W)   d/dW: conv2d_weight(x, gy)
     conv_transpose2d(x, W)  -> d/dx: conv2d(gy, W)             d/dW: conv2d_weight(gy, x)
@@ -31,21 +34,23 @@ def _out_size(size, kernel, stride, padding, dilation):
     return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def _windows(x, kernel, stride, padding, dilation):
-    """View [N, C, H_out, W_out, kH, kW] of all the windows of x padded (im2col without a copy)."""
+def _columns(x, kernel, stride, padding, dilation):
+    """im2col: each kernel-sized window of x (zero-padded) as one row, ordered (kH, kW, C).
+    Returns the [N * H_out * W_out, kH * kW * C] matrix, H_out and W_out."""
     xp = get_array_module(x)
     (ph, pw), (sh, sw), (dh, dw), (kh, kw) = padding, stride, dilation, kernel
-    if ph or pw:
-        x = xp.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     n, c, h, w = x.shape
-    h_out = (h - dh * (kh - 1) - 1) // sh + 1
-    w_out = (w - dw * (kw - 1) - 1) // sw + 1
-    s_n, s_c, s_h, s_w = x.strides
-    return xp.lib.stride_tricks.as_strided(
-        x,
-        shape=(n, c, h_out, w_out, kh, kw),
-        strides=(s_n, s_c, s_h * sh, s_w * sw, s_h * dh, s_w * dw),
+    padded = xp.zeros((n, h + 2 * ph, w + 2 * pw, c), dtype=x.dtype)  # channels last
+    padded[:, ph : ph + h, pw : pw + w, :] = x.transpose(0, 2, 3, 1)
+    h_out = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
+    w_out = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    s_n, s_h, s_w, s_c = padded.strides
+    windows = xp.lib.stride_tricks.as_strided(  # a view [N, H_out, W_out, kH, kW, C]
+        padded,
+        shape=(n, h_out, w_out, kh, kw, c),
+        strides=(s_n, s_h * sh, s_w * sw, s_h * dh, s_w * dw, s_c),
     )
+    return windows.reshape(n * h_out * w_out, kh * kw * c), h_out, w_out  # the one copy
 
 
 class Conv2d(Function):
@@ -54,9 +59,15 @@ class Conv2d(Function):
 
     def forward(self, x, weight):
         xp = get_array_module(x)
-        windows = _windows(x, weight.shape[2:], self.stride, self.padding, self.dilation)
-        y = xp.tensordot(windows, weight, axes=((1, 4, 5), (1, 2, 3)))  # [N, H_out, W_out, C_out]
-        return xp.ascontiguousarray(y.transpose(0, 3, 1, 2))
+        c_out = weight.shape[0]
+        columns, h_out, w_out = _columns(
+            x, weight.shape[2:], self.stride, self.padding, self.dilation
+        )
+        # y[n, o, i, j] = sum over (a, b, c) of window(n, i, j)[a, b, c] * W[o, c, a, b]
+        y = columns @ weight.transpose(2, 3, 1, 0).reshape(-1, c_out)
+        return xp.ascontiguousarray(
+            y.reshape(x.shape[0], h_out, w_out, c_out).transpose(0, 3, 1, 2)
+        )
 
     def backward(self, gy):
         x, weight = self.inputs
@@ -91,23 +102,29 @@ class ConvTranspose2d(Function):
         _, c_out, kh, kw = weight.shape
         (sh, sw), (ph, pw), (dh, dw) = self.stride, self.padding, self.dilation
         oph, opw = self.output_padding
-        # each input pixel times the kernel: [N, H, W, C_out, kH, kW]
-        contributions = xp.tensordot(x, weight, axes=((1,), (0,)))
+        c_in = x.shape[1]
+        # each input pixel times the kernel, channels last: [N, H, W, kH, kW, C_out]
+        pixels = x.transpose(0, 2, 3, 1).reshape(-1, c_in)
+        contributions = (pixels @ weight.transpose(0, 2, 3, 1).reshape(c_in, -1)).reshape(
+            n, h, w, kh, kw, c_out
+        )
         full = xp.zeros(
             (
                 n,
-                c_out,
                 (h - 1) * sh + dh * (kh - 1) + 1 + oph,
                 (w - 1) * sw + dw * (kw - 1) + 1 + opw,
+                c_out,
             ),
             dtype=contributions.dtype,
         )
+        # col2im: kernel tap (i, j) of input pixel (r, c) lands on output (r * s + i * d, ...)
         for i in range(kh):
             for j in range(kw):
                 rows = slice(i * dh, i * dh + (h - 1) * sh + 1, sh)
                 cols = slice(j * dw, j * dw + (w - 1) * sw + 1, sw)
-                full[:, :, rows, cols] += contributions[:, :, :, :, i, j].transpose(0, 3, 1, 2)
-        return xp.ascontiguousarray(full[:, :, ph : full.shape[2] - ph, pw : full.shape[3] - pw])
+                full[:, rows, cols, :] += contributions[:, :, :, i, j, :]
+        cropped = full[:, ph : full.shape[1] - ph, pw : full.shape[2] - pw, :]
+        return xp.ascontiguousarray(cropped.transpose(0, 3, 1, 2))
 
     def backward(self, gy):
         x, weight = self.inputs
@@ -129,8 +146,11 @@ class Conv2dWeight(Function):
 
     def forward(self, x, g):
         xp = get_array_module(x)
-        windows = _windows(x, self.kernel, self.stride, self.padding, self.dilation)
-        return xp.tensordot(g, windows, axes=((0, 2, 3), (0, 2, 3)))  # [C_out, C_in, kH, kW]
+        (kh, kw), c_out = self.kernel, g.shape[1]
+        columns, _, _ = _columns(x, self.kernel, self.stride, self.padding, self.dilation)
+        # gW[o, c, a, b] = sum over (n, i, j) of g[n, o, i, j] * window(n, i, j)[a, b, c]
+        gw = g.transpose(0, 2, 3, 1).reshape(-1, c_out).T @ columns  # [C_out, kH * kW * C_in]
+        return xp.ascontiguousarray(gw.reshape(c_out, kh, kw, -1).transpose(0, 3, 1, 2))
 
     def backward(self, gw):
         x, g = self.inputs
