@@ -1,6 +1,6 @@
 """Train the evaluator: the small CNN that scores generated digits (tinygan.metrics.images).
 
-    python demos/train_evaluator.py --data-dir ../shared/data/mnist-10k     # ~5 min on a CPU
+    python demos/train_evaluator.py --data-dir ../shared/data/mnist-10k     # ~10 min on a CPU
 
 It learns from the first 8,000 digits of the folder and is measured on the last 2,000, which it
 never sees: the same 2,000 held-out digits the image metrics compare generators against. The
@@ -24,7 +24,7 @@ parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--data-dir", default=None, help="folder with the MNIST IDX files")
 parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
 parser.add_argument("--seed", type=int, default=0)
-parser.add_argument("--epochs", type=int, default=15)
+parser.add_argument("--epochs", type=int, default=30)
 parser.add_argument("--held-out", type=int, default=2000, help="the last N digits, never trained on")
 parser.add_argument("--out", default=str(WEIGHTS), help="where the weights go")
 args = parser.parse_args()

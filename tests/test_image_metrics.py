@@ -4,11 +4,14 @@ one-class generators, Gaussians with known statistics, and a brute-force Parzen 
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import tinygan
+from tinygan.data import load_mnist, scale
 from tinygan.metrics import (
     MnistClassifier,
     choose_parzen_sigma,
@@ -17,8 +20,12 @@ from tinygan.metrics import (
     classifier_score,
     conditional_accuracy,
     frechet_distance,
+    load_classifier,
     parzen_log_likelihood,
 )
+from tinygan.metrics.mnist_classifier import WEIGHTS
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def one_hot(labels, confidence=1.0):
@@ -115,3 +122,36 @@ def test_classifier_outputs_accept_arrays_and_tensors_in_both_shapes(device):
     np.testing.assert_allclose(p_array.sum(1), 1, rtol=1e-6)
     np.testing.assert_allclose(p_array, p_tensor, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(f_array, f_tensor, rtol=1e-5, atol=1e-6)
+
+
+def test_the_committed_evaluator_loads_without_training():
+    classifier = load_classifier()
+    assert not classifier.training
+    recorded = tinygan.load(WEIGHTS)
+    assert recorded["held_out_accuracy"] >= 0.985
+    images = np.random.default_rng(0).uniform(-1, 1, (4, 1, 28, 28)).astype(np.float32)
+    probabilities, features = classifier_outputs(classifier, images)
+    assert probabilities.shape == (4, 10) and features.shape == (4, 64)
+
+
+def find_real_digits():
+    for folder in [os.environ.get("TINYGAN_DATA"), ROOT.parent / "shared" / "data" / "mnist-10k"]:
+        if folder:
+            try:
+                return load_mnist(folder, download=False)
+            except FileNotFoundError:
+                continue
+    return None
+
+
+def test_the_committed_evaluator_is_accurate_on_the_held_out_digits():
+    """Re-measures the recorded accuracy when the real digits are at hand (skips otherwise)."""
+    digits = find_real_digits()
+    if digits is None:
+        pytest.skip("no MNIST files here (set TINYGAN_DATA to run this check)")
+    images, labels = digits
+    probabilities, _ = classifier_outputs(load_classifier(), scale(images[-2000:]))
+    accuracy = conditional_accuracy(probabilities, labels[-2000:])
+    assert accuracy >= 0.985 and accuracy == pytest.approx(
+        tinygan.load(WEIGHTS)["held_out_accuracy"]
+    )
