@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -93,3 +94,18 @@ def test_sweep_demo_draws_one_cell_per_setting(tmp_path):
     assert sorted(metrics["runs"]) == ["lr=0.001,k=1", "lr=0.001,k=2"]
     assert all(0 <= r["modes"] <= 8 for r in metrics["runs"].values())
     assert (tmp_path / "sweep.png").stat().st_size > 0
+
+
+def test_mode_collapse_table_writes_rows_and_the_published_ones(tmp_path):
+    flags = ["--rows", "plain_ns", "wgan_gp", "--seeds", "0", "1", "--iters", "20"]
+    output = run_script("demos/mode_collapse_table.py", *flags, "--out", str(tmp_path))
+    table = (tmp_path / "table.md").read_text()
+    assert table in output
+    for row in ("GAN, non-saturating loss", "WGAN-GP, lambda 10", "PacGAN2", "VEEGAN"):
+        assert row in table
+    ours = [line for line in table.splitlines() if line.startswith("| GAN, non-saturating")][0]
+    assert re.search(r"\| \d\.\d ± \d\.\d \(\d\.\d-\d\.\d\) \|", ours)  # mean ± std (min-max)
+    runs = json.loads((tmp_path / "results.json").read_text())
+    assert sorted(runs) == [
+        f"{r}/{d}/{s}" for r in ("plain_ns", "wgan_gp") for d in ("grid", "ring") for s in (0, 1)
+    ]
