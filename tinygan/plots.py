@@ -15,14 +15,14 @@ from .tensor import Tensor
 
 
 def image_grid(images, rows: int | None = None, padding: int = 2) -> np.ndarray:
-    """One 2-D array in [0, 1] that tiles the images in ``rows`` rows (default: a square),
-    separated by ``padding`` pixels of white."""
+    """One 2-D array in [0, 1] (ink 1, background 0) that tiles the images in ``rows`` rows
+    (default: a square), separated by ``padding`` pixels of background."""
     array = images.numpy() if isinstance(images, Tensor) else np.asarray(images)
     array = array.reshape(len(array), *array.shape[-2:]).astype(np.float64)
     count, height, width = array.shape
     rows = rows or int(np.ceil(np.sqrt(count)))
     columns = int(np.ceil(count / rows))
-    grid = np.ones((rows * (height + padding) + padding, columns * (width + padding) + padding))
+    grid = np.zeros((rows * (height + padding) + padding, columns * (width + padding) + padding))
     for i, image in enumerate(np.clip((array + 1) / 2, 0, 1)):
         top = padding + (i // columns) * (height + padding)
         left = padding + (i % columns) * (width + padding)
