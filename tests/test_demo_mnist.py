@@ -4,13 +4,16 @@ never needed): the GAN demos write every picture and metric, and resume from the
 from __future__ import annotations
 
 import json
+import runpy
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import use_device
 
+from tinygan import backend, random
 from tinygan.data import write_idx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,3 +63,19 @@ def test_mnist_gan_writes_pictures_and_metrics_and_resumes(tmp_path, fake_mnist,
     assert 1 <= metrics["classifier_score"]["generated"] <= 10
     assert metrics["frechet_distance"]["generated"] >= 0
     assert np.isfinite(metrics["parzen_log_likelihood"]["generated"]["mean"])
+
+
+@pytest.mark.parametrize("name", ["standin", "cuda"])
+def test_mnist_gan_runs_unchanged_on_the_cuda_device(name, tmp_path, fake_mnist, monkeypatch):
+    """'standin' is device 'cuda' backed by the CuPy stand-in, which refuses any implicit trip
+    to NumPy; 'cuda' is a real GPU, skipped where there is none."""
+    monkeypatch.setattr(backend, "_cuda", backend._cuda)  # restored after the test
+    monkeypatch.setattr(random, "_cuda", None)
+    device = use_device(name)
+    argv = ["mnist_gan.py", "--model", "cgan", "--device", device, "--data-dir", str(fake_mnist)]
+    argv += ["--out", str(tmp_path), "--iters", "2", "--held-out", "100", "--eval-samples", "50"]
+    monkeypatch.setattr(sys, "argv", argv)
+    runpy.run_path(str(ROOT / "demos" / "mnist_gan.py"), run_name="__main__")
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["settings"]["device"] == "cuda" and metrics["steps"] == 2
+    assert 0 <= metrics["conditional_accuracy"]["generated"] <= 1
