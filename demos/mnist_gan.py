@@ -170,7 +170,11 @@ for model in (generator, discriminator):
     model.apply(nn.init.dcgan_)  # weights N(0, 0.02), batch-norm scales N(1, 0.02)
     model.to(device)
 # Adam 2e-4, beta1 0.5 (the DCGAN paper's settings), the non-saturating loss, batch 64.
-config = gan.TrainingConfig(batch_size=64, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999))
+# With --ema, the pictures and numbers come from a moving average of G's weights, which smooths
+# out the jitter of the last steps (Yazici et al. 2019); --ema 0 shows G itself.
+config = gan.TrainingConfig(
+    batch_size=64, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), ema_decay=args.ema
+)
 trainer = gan.GANTrainer(generator, discriminator, sample_real, sample_noise, config)
 
 checkpoint = out / "checkpoint.npz"
@@ -195,10 +199,11 @@ fixed_digits = tinygan.tensor(np.repeat(np.arange(10), 8), device=device)
 
 
 def generate(noise, digits=None):
-    generator.eval()  # batch norm with its running statistics, as at evaluation time
+    model = trainer.ema if trainer.ema is not None else generator
+    model.eval()  # batch norm with its running statistics, as at evaluation time
     with tinygan.no_grad():
-        images = generator(noise, digits) if CONDITIONAL else generator(noise)
-    generator.train()
+        images = model(noise, digits) if CONDITIONAL else model(noise)
+    generator.train()  # (the average stays in eval mode)
     return images
 
 
