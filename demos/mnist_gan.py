@@ -43,6 +43,7 @@ parser.add_argument("--out", default=None, help="output folder (default runs/mni
 parser.add_argument("--snapshot-every", type=int, default=100, help="steps between grids")
 parser.add_argument("--checkpoint-every", type=int, default=500)
 parser.add_argument("--eval-samples", type=int, default=10_000, help="generated for metrics")
+parser.add_argument("--ema", type=float, default=0.999, help="moving average of G; 0: off")
 parser.add_argument(
     "--held-out", type=int, default=2000, help="the last N digits: never trained on"
 )
