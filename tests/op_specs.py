@@ -299,6 +299,12 @@ SPECS = [
         lambda x: np.where(x > 0, x, 0.2 * x),
         one(hnp.array_shapes(**SMALL), lambda s: distinct(s, away_from=0)),
     ),
+    OpSpec(  # a slope outside [0, 1] takes the other forward (max(x, a x) no longer holds)
+        "leaky_relu_steep",
+        lambda x: F.leaky_relu(x, 1.5),
+        lambda x: np.where(x > 0, x, 1.5 * x),
+        one(hnp.array_shapes(**SMALL), lambda s: distinct(s, away_from=0)),
+    ),
     OpSpec(
         "sigmoid", F.sigmoid, np_sigmoid, one(hnp.array_shapes(**SMALL), lambda s: smooth(s, -6, 6))
     ),
