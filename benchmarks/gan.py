@@ -1,9 +1,9 @@
 """GAN benchmark: milliseconds per GAN iteration in tinygan and, side by side, in PyTorch.
 
-    python benchmarks/gan.py                       # toy2d, mlp, dcgan on the CPU, ~2 minutes
-    python benchmarks/gan.py --device cuda         # the same on the GPU (CuPy against torch.cuda)
-    python benchmarks/gan.py --models mlp --repeats 30
-    python benchmarks/gan.py --engine              # and the engine tables (benchmarks/engine.py)
+    python benchmarks/gan.py                  # toy2d, mlp, dcgan, then the engine's tables
+    python benchmarks/gan.py --device cuda    # the same on the GPU (CuPy against torch.cuda)
+    python benchmarks/gan.py --models mlp --repeats 30 --no-engine
+    python benchmarks/gan.py --quick          # a smoke run: one block each, small graphs
 
 One iteration: a discriminator step on a real and a fake batch, then a generator step; the
 non-saturating loss through binary_cross_entropy_with_logits; Adam, lr 2e-4, betas (0.5, 0.999).
@@ -236,8 +236,11 @@ def main():
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--repeats", type=int, default=15, help="timed blocks per library")
     parser.add_argument("--block", type=int, default=5, help="iterations per timed block")
-    parser.add_argument("--engine", action="store_true", help="also the engine's tables")
+    parser.add_argument("--no-engine", action="store_true", help="skip the engine's tables")
+    parser.add_argument("--quick", action="store_true", help="a smoke run, not a measurement")
     args = parser.parse_args()
+    if args.quick:
+        args.repeats, args.block = 1, 1
     threads = os.cpu_count() or 1
     if torch is not None:
         torch.set_num_threads(threads)
@@ -277,9 +280,9 @@ def main():
         f"\nmedian of {args.repeats} blocks of {args.block} iterations each, after 3 warm-up "
         "iterations, the two libraries alternating block by block"
     )
-    if args.engine:
-        sys.argv = [sys.argv[0]]
-        import engine  # benchmarks/engine.py, beside this file
+    if not args.no_engine:  # the per-op overhead and backward scaling (benchmarks/engine.py)
+        sys.argv = [sys.argv[0], *(["--quick"] if args.quick else [])]
+        import engine  # beside this file
 
         engine.main()
 
