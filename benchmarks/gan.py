@@ -236,43 +236,53 @@ def main():
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--repeats", type=int, default=15, help="timed blocks per library")
     parser.add_argument("--block", type=int, default=5, help="iterations per timed block")
+    parser.add_argument(
+        "--only",
+        choices=["tinygan", "torch"],
+        help="time one library alone (to check the interleaved ratio against separate runs)",
+    )
     parser.add_argument("--no-engine", action="store_true", help="skip the engine's tables")
     parser.add_argument("--quick", action="store_true", help="a smoke run, not a measurement")
     args = parser.parse_args()
     if args.quick:
         args.repeats, args.block = 1, 1
-    threads = os.cpu_count() or 1
+    # NumPy's BLAS reads its thread count when it loads: set OMP_NUM_THREADS (or
+    # OPENBLAS_NUM_THREADS) before starting the script, and PyTorch is given the same count.
+    threads = int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
     if torch is not None:
         torch.set_num_threads(threads)
     tinygan.manual_seed(0)
     print(
         f"tinygan {tinygan.__version__}, NumPy {np.__version__}, Python "
         f"{platform.python_version()}, {platform.processor() or platform.machine()}, "
-        f"{threads} CPUs; PyTorch {torch.__version__ if torch else 'not installed'}; "
+        f"{threads} threads; PyTorch {torch.__version__ if torch else 'not installed'}; "
         f"device {args.device}"
     )
     header = "| model | tinygan ms | PyTorch ms | tinygan / PyTorch | GFLOP / iter "
     header += "| tinygan GFLOP/s | PyTorch GFLOP/s | tinygan peak MB | PyTorch peak MB |"
     print(f"\n{header}")
     print("|" + "---|" * (header.count("|") - 1))
+    use_ours = args.only in (None, "tinygan")
+    use_torch = torch is not None and args.only in (None, "torch")
     for name in args.models:
-        runs = [tinygan_iteration(name, args.device)]
-        if torch is not None:
+        runs = [tinygan_iteration(name, args.device)] if use_ours else []
+        if use_torch:
             runs.append(torch_iteration(name, args.device))
         times = median_ms(runs, args.repeats, args.block)
+        ours = times[0] if use_ours else None
+        theirs = times[-1] if use_torch else None
         flops = iteration_flops(name)
-        ours_mb = tinygan_peak_bytes(runs[0], args.device) / 2**20
-        theirs = times[1] if torch is not None else None
-        theirs_bytes = torch_peak_bytes(runs[1], args.device) if torch is not None else None
+        ours_mb = tinygan_peak_bytes(runs[0], args.device) / 2**20 if use_ours else None
+        theirs_bytes = torch_peak_bytes(runs[-1], args.device) if use_torch else None
         cells = [
             name,
-            f"{times[0]:.2f}",
+            f"{ours:.2f}" if ours else "-",
             f"{theirs:.2f}" if theirs else "-",
-            f"{times[0] / theirs:.2f}" if theirs else "-",
+            f"{ours / theirs:.2f}" if ours and theirs else "-",
             f"{flops / 1e9:.3f}",
-            f"{flops / times[0] / 1e6:.1f}",
+            f"{flops / ours / 1e6:.1f}" if ours else "-",
             f"{flops / theirs / 1e6:.1f}" if theirs else "-",
-            f"{ours_mb:.1f}",
+            f"{ours_mb:.1f}" if ours else "-",
             f"{theirs_bytes / 2**20:.1f}" if theirs_bytes else "-",
         ]
         print("| " + " | ".join(cells) + " |", flush=True)

@@ -5,7 +5,7 @@ with PyTorch's names: ``tinygan.tensor``, ``Tensor.backward``, ``tinygan.no_grad
 ``tinygan.nn.functional``.
 """
 
-from . import data, gan, metrics, nn, optim, random
+from . import data, gan, memory, metrics, nn, optim, random
 from .anomaly import detect_anomaly
 from .backend import cuda_is_available, get_array_module, get_default_device, set_default_device
 from .creation import (
@@ -80,3 +80,5 @@ from .serialization import CheckpointError, load, save
 from .tensor import Tensor
 
 __version__ = "0.1.0"
+
+memory._apply_default()  # keep freed blocks for the next step (see memory.py; opt out by env)
