@@ -2,7 +2,7 @@
 
     python benchmarks/gan.py                  # toy2d, mlp, dcgan, then the engine's tables
     python benchmarks/gan.py --device cuda    # the same on the GPU (CuPy against torch.cuda)
-    python benchmarks/gan.py --models mlp --repeats 30 --no-engine
+    python benchmarks/gan.py --models mlp --repeats 30 --no-engine --no-separate
     python benchmarks/gan.py --quick          # a smoke run: one block each, small graphs
 
 One iteration: a discriminator step on a real and a fake batch, then a generator step; the
@@ -15,7 +15,10 @@ The models (the speed issue's):
 
 Both libraries run the same loop, written out below, with the same thread count, timed in
 alternating blocks so that the machine's drift touches both alike; the table gives medians and
-the ratio tinygan / PyTorch. FLOPs count the matrix products and convolutions only (2 per
+the ratio tinygan / PyTorch. A second table times each library alone, in fresh processes taking
+turns: in one process, each library's idle BLAS or OpenMP threads keep spinning into the other's
+blocks (on a 2-core machine that made PyTorch look up to 2x slower), so that table's ratio is the
+one to trust where the two disagree. FLOPs count the matrix products and convolutions only (2 per
 multiply-add; a backward pass as twice its forward), so GFLOP/s is the useful work rate. Peak
 memory is what tinygan's arrays take during one iteration (tracemalloc on the CPU, CuPy's pool
 on the GPU) beside PyTorch's on the GPU (its CPU allocations are not visible to Python).
@@ -26,7 +29,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -230,6 +235,29 @@ def torch_peak_bytes(run, device):
     return torch.cuda.max_memory_allocated()
 
 
+def separate_processes(args, rounds=2):
+    """Each library alone in its own process, ``rounds`` times each, taking turns; the medians.
+    In one process the two libraries' idle BLAS and OpenMP threads keep spinning into each
+    other's blocks; this table shows the ratio without that."""
+    times = {"tinygan": {}, "torch": {}}
+    for _ in range(rounds):
+        for library in times:
+            command = [sys.executable, __file__, "--only", library, "--no-engine", "--no-separate"]
+            command += ["--models", *args.models, "--device", args.device]
+            command += ["--repeats", str(args.repeats), "--block", str(args.block)]
+            output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            column = 1 if library == "tinygan" else 2  # the ms column of that library
+            for name in args.models:
+                row = re.search(rf"^\| {name} \|(.*)$", output, re.MULTILINE).group(1)
+                value = float(row.split("|")[column - 1])
+                times[library].setdefault(name, []).append(value)
+    print(f"\nEach library alone, in separate processes taking turns ({rounds} each):\n")
+    print("| model | tinygan ms | PyTorch ms | tinygan / PyTorch |\n|---|---|---|---|")
+    for name in args.models:
+        ours, theirs = (statistics.median(times[lib][name]) for lib in ("tinygan", "torch"))
+        print(f"| {name} | {ours:.2f} | {theirs:.2f} | {ours / theirs:.2f} |", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
@@ -240,6 +268,11 @@ def main():
         "--only",
         choices=["tinygan", "torch"],
         help="time one library alone (to check the interleaved ratio against separate runs)",
+    )
+    parser.add_argument(
+        "--no-separate",
+        action="store_true",
+        help="skip the second table: each library alone, in fresh processes taking turns",
     )
     parser.add_argument("--no-engine", action="store_true", help="skip the engine's tables")
     parser.add_argument("--quick", action="store_true", help="a smoke run, not a measurement")
@@ -290,6 +323,8 @@ def main():
         f"\nmedian of {args.repeats} blocks of {args.block} iterations each, after 3 warm-up "
         "iterations, the two libraries alternating block by block"
     )
+    if not args.no_separate and torch is not None and args.only is None:
+        separate_processes(args, rounds=1 if args.quick else 2)
     if not args.no_engine:  # the per-op overhead and backward scaling (benchmarks/engine.py)
         sys.argv = [sys.argv[0], *(["--quick"] if args.quick else [])]
         import engine  # beside this file

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -31,6 +32,11 @@ def test_engine_tour_checks_gradients_and_learns_the_moons():
 def test_engine_benchmark_prints_both_tables():
     output = run_script("benchmarks/engine.py", "--quick")
     assert "Per-op overhead" in output and "Backward time against graph size" in output
+    if importlib.util.find_spec("torch") is None:
+        return  # without PyTorch there is nothing to time alone beside tinygan
+    alone = output.split("Each library alone")[1]
+    for model in ("toy2d", "mlp", "dcgan"):
+        assert re.search(rf"^\| {model} \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$", alone, re.MULTILINE)
     for op in ("add", "tanh", "matmul 4x4", "chain", "branch sum"):
         assert f"| {op}" in output
 
