@@ -20,8 +20,10 @@ turns: in one process, each library's idle BLAS or OpenMP threads keep spinning 
 blocks (on a 2-core machine that made PyTorch look up to 2x slower), so that table's ratio is the
 one to trust where the two disagree. FLOPs count the matrix products and convolutions only (2 per
 multiply-add; a backward pass as twice its forward), so GFLOP/s is the useful work rate. Peak
-memory is what tinygan's arrays take during one iteration (tracemalloc on the CPU, CuPy's pool
-on the GPU) beside PyTorch's on the GPU (its CPU allocations are not visible to Python).
+memory: on the CPU, the most tinygan's new arrays took at once during one iteration
+(tracemalloc; the parameters and optimizer state allocated before it are not counted); on the
+GPU, CuPy's memory pool after the iteration (everything, parameters included) beside
+torch.cuda.max_memory_allocated. PyTorch's CPU allocations are not visible to Python.
 """
 
 from __future__ import annotations
@@ -281,7 +283,12 @@ def main():
         args.repeats, args.block = 1, 1
     # NumPy's BLAS reads its thread count when it loads: set OMP_NUM_THREADS (or
     # OPENBLAS_NUM_THREADS) before starting the script, and PyTorch is given the same count.
-    threads = int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
+    threads = int(
+        os.environ.get("OMP_NUM_THREADS")
+        or os.environ.get("OPENBLAS_NUM_THREADS")
+        or os.cpu_count()
+        or 1
+    )
     if torch is not None:
         torch.set_num_threads(threads)
     tinygan.manual_seed(0)

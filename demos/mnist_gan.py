@@ -83,10 +83,10 @@ def sample_noise(n):
 
 
 # ---- the players --------------------------------------------------------------------------------
-def dcgan(inputs=LATENT):
-    """Strided (transposed) convolutions instead of pooling, batch norm, ReLU in G and
-    LeakyReLU(0.2) in D, tanh output: the DCGAN paper's guidelines, at MNIST's size."""
-    generator = nn.Sequential(
+def dcgan_generator(inputs=LATENT):
+    """The DCGAN paper's guidelines at MNIST's size: strided transposed convolutions instead of
+    upsampling, batch norm, ReLU, a tanh output."""
+    return nn.Sequential(
         nn.Linear(inputs, 128 * 7 * 7),
         nn.Unflatten(1, (128, 7, 7)),
         nn.BatchNorm2d(128),
@@ -97,7 +97,11 @@ def dcgan(inputs=LATENT):
         nn.ConvTranspose2d(64, 1, 4, stride=2, padding=1),  # 14x14 -> 28x28
         nn.Tanh(),
     )
-    discriminator = nn.Sequential(
+
+
+def dcgan_discriminator():
+    """Strided convolutions instead of pooling, batch norm, LeakyReLU(0.2)."""
+    return nn.Sequential(
         nn.Conv2d(1, 64, 4, stride=2, padding=1),  # 28x28 -> 14x14
         nn.LeakyReLU(0.2),
         nn.Conv2d(64, 128, 4, stride=2, padding=1),  # 14x14 -> 7x7
@@ -106,7 +110,6 @@ def dcgan(inputs=LATENT):
         nn.Flatten(),
         nn.Linear(128 * 7 * 7, 1),
     )
-    return generator, discriminator
 
 
 def mlp():
@@ -139,7 +142,7 @@ class ConditionalGenerator(nn.Module):
     def __init__(self):
         super().__init__()
         self.code = nn.Embedding(10, 10)
-        self.body, _ = dcgan(inputs=LATENT + 10)
+        self.body = dcgan_generator(inputs=LATENT + 10)
 
     def forward(self, z, digit):
         return self.body(tinygan.cat([z, self.code(digit)], dim=1))
@@ -152,7 +155,7 @@ class ProjectionDiscriminator(nn.Module):
 
     def __init__(self):
         super().__init__()
-        _, body = dcgan()
+        body = dcgan_discriminator()
         self.features = body[:-1]  # everything before the last Linear
         self.score = body[-1]
         self.label_direction = nn.Embedding(10, 128 * 7 * 7)
@@ -166,7 +169,9 @@ class ProjectionDiscriminator(nn.Module):
 if CONDITIONAL:
     generator, discriminator = ConditionalGenerator(), ProjectionDiscriminator()
 else:
-    generator, discriminator = dcgan() if args.model == "dcgan" else mlp()
+    generator, discriminator = (
+        (dcgan_generator(), dcgan_discriminator()) if args.model == "dcgan" else mlp()
+    )
 for model in (generator, discriminator):
     model.apply(nn.init.dcgan_)  # weights N(0, 0.02), batch-norm scales N(1, 0.02)
     model.to(device)
@@ -221,7 +226,7 @@ def take_snapshot(trainer):
 # ---- training ---------------------------------------------------------------------------------
 started = time.perf_counter()
 if not grids:
-    grids.append((0, generate(fixed_noise, fixed_digits).numpy()))
+    grids.append((trainer.step, generate(fixed_noise, fixed_digits).numpy()))
 stopped = trainer.fit(
     args.iters, out=out, checkpoint_every=args.checkpoint_every, callback=take_snapshot
 )

@@ -4,6 +4,8 @@ on NaN and on Ctrl-C, and each option doing what it says."""
 from __future__ import annotations
 
 import math
+import os
+import signal
 
 import numpy as np
 import pytest
@@ -277,4 +279,50 @@ def test_a_conditional_gan_passes_the_labels_to_both_players(penalty):
 def test_packing_is_refused_for_a_conditional_gan():
     trainer = make_conditional_trainer(pack=2)
     with pytest.raises(ValueError, match="pack=2 cannot be used with a conditional GAN"):
+        trainer.train_step()
+
+
+def test_ctrl_c_during_a_step_finishes_that_step_then_saves(tmp_path, capsys):
+    trainer = make_trainer()
+    sample_real = trainer.sample_real
+
+    def real_batch_with_a_ctrl_c_in_step_3(n):
+        if trainer.step == 2 and not getattr(trainer, "signalled", False):
+            trainer.signalled = True
+            os.kill(os.getpid(), signal.SIGINT)  # arrives inside the discriminator step
+        return sample_real(n)
+
+    trainer.sample_real = real_batch_with_a_ctrl_c_in_step_3
+    handler_before = signal.getsignal(signal.SIGINT)
+    assert trainer.fit(10, out=tmp_path, progress=False) == "interrupted"
+    assert trainer.step == 3 and len(trainer.history) == 3  # step 3 was finished, both players
+    saved = tinygan.load(tmp_path / "checkpoint.npz")
+    assert saved["step"] == 3
+    for name, value in parameters(trainer.generator).items():
+        np.testing.assert_array_equal(saved["generator"][name].numpy(), value)
+    assert signal.getsignal(signal.SIGINT) is handler_before  # the handler is given back
+    assert "stopping after this step" in capsys.readouterr().out
+
+
+def test_a_second_ctrl_c_stops_at_once_without_saving(tmp_path):
+    trainer = make_trainer()
+    sample_real = trainer.sample_real
+
+    def two_ctrl_cs(n):
+        if trainer.step == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+        return sample_real(n)
+
+    trainer.sample_real = two_ctrl_cs
+    with pytest.raises(SystemExit, match="interrupted twice"):
+        trainer.fit(10, out=tmp_path, progress=False)
+    assert not (tmp_path / "checkpoint.npz").exists()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_labels_from_only_one_sampler_are_refused_clearly():
+    trainer = make_conditional_trainer()
+    trainer.sample_noise = lambda n: tinygan.randn(n, 2)  # forgot the labels
+    with pytest.raises(ValueError, match="sample_real gave 2 items and sample_noise 1"):
         trainer.train_step()

@@ -269,3 +269,10 @@ def test_batches_cover_every_row_once_in_a_seeded_order():
 def test_batches_refuse_arrays_of_different_lengths():
     with pytest.raises(ValueError, match=r"differ in their first dimension \(\(3,\), \(4,\)\)"):
         next(batches(np.zeros(3), np.zeros(4), batch_size=2))
+
+
+def test_a_header_whose_sizes_overflow_64_bits_is_still_an_idx_error():
+    # four dimensions of 65536 multiply to 2**64: zero in 64-bit integers, not in Python's
+    raw = bytes([0, 0, 0x08, 4]) + np.asarray([65536] * 4, ">u4").tobytes()
+    with pytest.raises(IDXError, match="truncated"):
+        parse_idx(raw)

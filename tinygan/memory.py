@@ -26,13 +26,14 @@ def keep_freed_memory(mmap_threshold=32 * MIB, trim_threshold=1024 * MIB, top_pa
     """Ask glibc to serve blocks below ``mmap_threshold`` from its heap (not from fresh mmaps,
     which munmap returns at once), to keep up to ``trim_threshold`` of free heap instead of
     returning it, and to grow the heap ``top_pad`` at a time. Returns True when glibc accepted
-    all three settings, False where there is no glibc."""
+    all three settings; False where there is no glibc or it refused one."""
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         return False
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
     settings = ((M_MMAP_THRESHOLD, mmap_threshold), (M_TRIM_THRESHOLD, trim_threshold))
     settings += ((M_TOP_PAD, top_pad),)
-    return all(libc.mallopt(parameter, value) == 1 for parameter, value in settings)
+    accepted = [libc.mallopt(parameter, value) == 1 for parameter, value in settings]  # all tried
+    return all(accepted)
 
 
 def _apply_default() -> None:

@@ -16,6 +16,7 @@ Files may be gzip-compressed (the official downloads are). Every kind of damage 
 from __future__ import annotations
 
 import gzip
+import math
 import zlib
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def parse_idx(raw: bytes, name: str = "<bytes>") -> np.ndarray:
         )
     shape = tuple(int(size) for size in np.frombuffer(raw, ">u4", count=ndim, offset=4))
     dtype = ELEMENT_TYPES[type_code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize  # Python ints: no overflow for any header
     found = len(raw) - header_size
     if found != expected:
         problem = "truncated" if found < expected else "has extra bytes at the end"

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import urllib.request
+from http.client import HTTPException
 from pathlib import Path
 
 import numpy as np
@@ -90,7 +92,11 @@ def _find_folder(root, names):
 def _missing_message(root, names, download):
     looked = ", ".join(str(folder) for folder in _candidates(root))
     files = " and ".join(f"{name}.gz" for name in names)
-    why = "downloading is off" if not download else "a folder was given"
+    why = (
+        "downloading is off"
+        if not download
+        else "downloads go only to the cache, when no folder is given"
+    )
     return (
         f"MNIST: {files} (gzip or not) not found in {looked}, and {why}. Put the official files "
         f"there, or set TINYGAN_DATA to the folder that holds them "
@@ -113,7 +119,7 @@ def _download(names) -> Path:
             try:
                 _fetch(mirror + filename, CACHE / filename, SHA256[name])
                 break
-            except (OSError, ValueError) as error:  # URLError is an OSError
+            except (OSError, ValueError, HTTPException) as error:  # URLError is an OSError
                 errors.append(f"{mirror}: {error}")
         else:
             raise FileNotFoundError(
@@ -124,18 +130,22 @@ def _download(names) -> Path:
 
 
 def _fetch(url: str, target: Path, sha256: str) -> None:
-    """Download `url` to `target` with a progress bar; written under a temporary name and moved
-    into place only when its SHA-256 matches, so a broken download never looks finished."""
-    partial = target.with_name(target.name + ".part")
+    """Download `url` to `target` with a progress bar; written under a temporary name of its
+    own (two downloads at once cannot mix) and moved into place only when its SHA-256 matches,
+    so a broken download never looks finished."""
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".part")
+    partial = Path(name)
     digest = hashlib.sha256()
     try:
-        with urllib.request.urlopen(url, timeout=30) as response, open(partial, "wb") as file:
+        with urllib.request.urlopen(url, timeout=30) as response, os.fdopen(handle, "wb") as file:
             total = int(response.headers.get("Content-Length") or 0) or None
             with tqdm(total=total, unit="B", unit_scale=True, desc=target.name) as bar:
                 while chunk := response.read(1 << 16):
                     file.write(chunk)
                     digest.update(chunk)
                     bar.update(len(chunk))
+            file.flush()
+            os.fsync(file.fileno())
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

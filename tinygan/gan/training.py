@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import copy
 import math
+import signal
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -164,14 +166,20 @@ class GANTrainer:
         config, D = self.config, self.discriminator
         real, *real_condition = _split(self.sample_real(config.batch_size))
         noise = _split(self.sample_noise(config.batch_size))
-        with no_grad():  # G is held fixed: no graph through it
-            fake = self.generator(*noise)
         fake_condition = noise[1:]
+        if len(real_condition) != len(fake_condition):
+            raise ValueError(
+                f"GANTrainer: sample_real gave {1 + len(real_condition)} items and sample_noise "
+                f"{len(noise)}; for a conditional GAN both return (tensor, labels), otherwise "
+                "both return a tensor"
+            )
         if real_condition and config.pack > 1:
             raise ValueError(
                 f"GANTrainer: pack={config.pack} cannot be used with a conditional GAN (packing "
                 "would join samples of different labels); use pack=1"
             )
+        with no_grad():  # G is held fixed: no graph through it
+            fake = self.generator(*noise)
         real_in, fake_in = self._discriminator_input(real), self._discriminator_input(fake)
         real_logits, fake_logits = D(real_in, *real_condition), D(fake_in, *fake_condition)
         loss = self.objective.discriminator_loss(
@@ -223,15 +231,19 @@ class GANTrainer:
         self, steps: int, out=None, checkpoint_every: int = 0, progress: bool = True, callback=None
     ):
         """Train until ``self.step == steps``. Returns why it stopped: 'done', 'nan' (a loss
-        turned NaN or inf: the last good checkpoint is kept) or 'interrupted' (Ctrl-C: the state
-        is saved first). Checkpoints go to ``out/checkpoint.npz`` every ``checkpoint_every``
-        steps and at the end. ``callback(trainer)``, if given, runs after every step (a demo
-        takes its snapshots there)."""
+        turned NaN or inf: the last good checkpoint is kept) or 'interrupted' (Ctrl-C, or a
+        KeyboardInterrupt from the callback: the state is saved first). Ctrl-C finishes the
+        step under way, so what is saved is a whole step; a second Ctrl-C stops at once without
+        saving. Checkpoints go to ``out/checkpoint.npz`` every ``checkpoint_every`` steps and
+        at the end. ``callback(trainer)``, if given, runs after every step (a demo takes its
+        snapshots there). The schedules (learning rate, instance noise) run over ``steps``:
+        resume with the same ``steps`` to continue them exactly."""
         path = Path(out) / "checkpoint.npz" if out is not None else None
         self.total_steps = steps
         bar = tqdm(
             total=steps, initial=self.step, disable=not progress, unit="step", dynamic_ncols=True
         )
+        ctrl_c = _CtrlCBetweenSteps()
         try:
             while self.step < steps:
                 record = self.train_step()
@@ -254,12 +266,16 @@ class GANTrainer:
                     self.save_checkpoint(path)
                 if callback is not None:
                     callback(self)
+                if ctrl_c.pressed:
+                    raise KeyboardInterrupt
         except KeyboardInterrupt:
             bar.close()
             if path:
                 self.save_checkpoint(path)
             print(f"interrupted at step {self.step}" + (f"; saved {path}" if path else ""))
             return "interrupted"
+        finally:
+            ctrl_c.restore()
         bar.close()
         if path:
             self.save_checkpoint(path)
@@ -308,6 +324,30 @@ class GANTrainer:
         return next(self.generator.parameters()).device
 
 
+class _CtrlCBetweenSteps:
+    """While training, Ctrl-C (SIGINT) only sets ``pressed``: the loop stops after the step
+    under way, never with one player updated and the other not. A second Ctrl-C exits at once,
+    without saving. Signal handlers belong to the main thread; elsewhere nothing changes."""
+
+    def __init__(self):
+        self.pressed = False
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+
+    def _handle(self, signum, frame):
+        if self.pressed:
+            self.restore()
+            raise SystemExit("interrupted twice: stopped without saving")
+        self.pressed = True
+        print("\nCtrl-C: stopping after this step (press again to stop now, without saving)")
+
+    def restore(self):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
+
+
 def pack(samples, m: int):
     """PacGAN (Lin et al. 2018): m consecutive samples joined into one input of D, which then
     sees whether a group looks like m independent draws; a collapsed G gives itself away."""
@@ -321,7 +361,7 @@ def pack(samples, m: int):
 
 def _split(batch) -> tuple:
     """A batch is a tensor, or a tuple (tensor, condition, ...) for a conditional GAN."""
-    return batch if isinstance(batch, tuple) else (batch,)
+    return tuple(batch) if isinstance(batch, (tuple, list)) else (batch,)
 
 
 def _gradient_norm(module) -> float:

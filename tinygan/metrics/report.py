@@ -7,10 +7,13 @@ generator never saw, so a number can be read against what "perfect" scores here.
 ``generated`` and the real images are (N, 1, 28, 28) or (N, 784) arrays (or tensors) with pixels
 in [-1, 1]. The real reference for each metric:
 - classifier score, class histogram: the held-out digits themselves;
-- Fréchet distance: as many training digits as there are held-out ones, against the held-out;
+- Fréchet distance: as many training digits as there are held-out ones, against the held-out
+  (the generated side usually has more images, which lowers its estimate's bias a little);
 - conditional accuracy (when ``asked`` is given): the evaluator's accuracy on the held-out digits;
-- Parzen window: training digits as the kernel centres instead of generated ones. The held-out
-  digits are split in two: the first half chooses the window width, the second is scored.
+- Parzen window: training digits as the kernel centres instead of generated ones (as many as
+  there are generated images, or all of them when there are fewer: 8,000 against 10,000 in the
+  demos, which favours the generated side slightly). The held-out digits are split in two: the
+  first half chooses the window width, the second is scored.
 """
 
 from __future__ import annotations
