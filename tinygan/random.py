@@ -16,16 +16,18 @@ _DEFAULT_SEED = 67280421310721 % 2**32  # PyTorch's default seed, folded to 32 b
 _seed = _DEFAULT_SEED
 _cpu = numpy.random.Generator(numpy.random.PCG64(_seed))
 _cuda = None  # (CuPy module, its RandomState), created on first use
+_cuda_seed = _seed  # what the GPU generator starts from when it is created
+_cuda_reseeds = 0  # how many checkpoints have re-seeded it (see get_rng_state)
 
 
 def manual_seed(seed: int) -> None:
     """Seed the generators of every device."""
-    global _seed, _cpu, _cuda
+    global _seed, _cpu, _cuda, _cuda_seed, _cuda_reseeds
     if not isinstance(seed, (int, numpy.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"manual_seed: the seed must be a non-negative int, got {seed!r}")
     _seed = int(seed)
     _cpu = numpy.random.Generator(numpy.random.PCG64(_seed))
-    _cuda = None
+    _cuda, _cuda_seed, _cuda_reseeds = None, _seed, 0
 
 
 def initial_seed() -> int:
@@ -33,19 +35,35 @@ def initial_seed() -> int:
 
 
 def get_rng_state() -> dict:
-    """The CPU generator's state (a dict of ints and strings), for checkpoints."""
-    return _cpu.bit_generator.state
+    """The generators' state, for checkpoints: a dict of ints and strings.
+
+    The CPU generator's state is read as it is. CuPy's generator cannot export its state, so
+    when the GPU generator is in use, taking the state re-seeds it with a new seed (derived from
+    the initial seed and a count of re-seeds) and records that seed: the run that saved and a
+    run resumed with ``set_rng_state`` then draw the same GPU numbers from here on."""
+    global _cuda, _cuda_seed, _cuda_reseeds
+    state = {"cpu": _cpu.bit_generator.state}
+    if _cuda is not None:
+        _cuda_reseeds += 1
+        _cuda_seed = int(numpy.random.SeedSequence([_seed, _cuda_reseeds]).generate_state(1)[0])
+        _cuda = None  # re-created from _cuda_seed at its next use
+        state["cuda"] = {"seed": _cuda_seed, "reseeds": _cuda_reseeds}
+    return state
 
 
 def set_rng_state(state: dict) -> None:
-    _cpu.bit_generator.state = state
+    """Restore what ``get_rng_state`` returned."""
+    global _cuda, _cuda_seed, _cuda_reseeds
+    _cpu.bit_generator.state = state["cpu"]
+    if "cuda" in state:
+        _cuda, _cuda_seed, _cuda_reseeds = None, state["cuda"]["seed"], state["cuda"]["reseeds"]
 
 
 def _cuda_generator():
     global _cuda
     xp = backend.cuda_backend().xp
     if _cuda is None or _cuda[0] is not xp:
-        _cuda = (xp, xp.random.RandomState(_seed))
+        _cuda = (xp, xp.random.RandomState(_cuda_seed))
     return _cuda[1]
 
 
