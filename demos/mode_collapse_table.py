@@ -102,11 +102,18 @@ with ThreadPoolExecutor(args.jobs) as pool:  # threads only wait on the subproce
 
 
 def summary(values, digits=1, scale=1.0):
-    """'mean ± std (min-max)' over the seeds."""
-    v = np.asarray(values) * scale
-    return (
-        f"{v.mean():.{digits}f} ± {v.std():.{digits}f} ({v.min():.{digits}f}-{v.max():.{digits}f})"
+    """'mean ± std (min-max)' over the seeds. KL is infinite for a run without a single
+    high-quality sample; such runs are counted apart, not averaged."""
+    v = np.asarray(values, dtype=float) * scale
+    finite = v[np.isfinite(v)]
+    if not len(finite):
+        return "no high-quality sample"
+    text = (
+        f"{finite.mean():.{digits}f} ± {finite.std():.{digits}f} "
+        f"({finite.min():.{digits}f}-{finite.max():.{digits}f})"
     )
+    missing = len(v) - len(finite)
+    return text + (f"; {missing} run{'s' * (missing > 1)} with none" if missing else "")
 
 
 lines = [
@@ -137,10 +144,9 @@ lines += [
     "one command:",
     "",
 ]
-lines += [
-    f"- {ROWS[row][0]}: `python demos/mixture_2d.py --data ring --seed 0 " + ROWS[row][1] + "`"
-    for row in args.rows
-]
+for row in args.rows:
+    run_command = f"python demos/mixture_2d.py --data ring --seed 0 {ROWS[row][1]}".strip()
+    lines.append(f"- {ROWS[row][0]}: `{run_command}`")
 out.mkdir(parents=True, exist_ok=True)
 (out / "table.md").write_text("\n".join(lines) + "\n")
 (out / "results.json").write_text(
