@@ -42,8 +42,7 @@ def _columns(x, kernel, stride, padding, dilation):
     n, c, h, w = x.shape
     padded = xp.zeros((n, h + 2 * ph, w + 2 * pw, c), dtype=x.dtype)  # channels last
     padded[:, ph : ph + h, pw : pw + w, :] = x.transpose(0, 2, 3, 1)
-    h_out = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
-    w_out = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    h_out, w_out = _out_size(h, kh, sh, ph, dh), _out_size(w, kw, sw, pw, dw)
     s_n, s_h, s_w, s_c = padded.strides
     windows = xp.lib.stride_tricks.as_strided(  # a view [N, H_out, W_out, kH, kW, C]
         padded,

@@ -89,7 +89,8 @@ def conditional_accuracy(probabilities: np.ndarray, asked: np.ndarray) -> float:
 def parzen_log_likelihood(samples: np.ndarray, test: np.ndarray, sigma: float, chunk: int = 200):
     """(mean, standard error) over the test rows of log p(x), where p is the average of
     Gaussians N(s_i, sigma^2 I) centred on the samples (all flattened to vectors)."""
-    return _parzen_from_distances(_squared_distances(samples, test, chunk), sigma, samples)
+    distances = _squared_distances(samples, test, chunk)
+    return _parzen_from_distances(distances, sigma, *_count_and_dimensions(samples))
 
 
 def choose_parzen_sigma(samples, validation, sigmas=None, chunk: int = 200) -> float:
@@ -97,7 +98,8 @@ def choose_parzen_sigma(samples, validation, sigmas=None, chunk: int = 200) -> f
     (the paper's procedure); by default 25 widths, log-spaced from 0.05 to 1 (pixels in [0, 1])."""
     sigmas = np.geomspace(0.05, 1.0, 25) if sigmas is None else np.asarray(sigmas)
     distances = _squared_distances(samples, validation, chunk)  # shared by all the widths
-    scores = [_parzen_from_distances(distances, s, samples)[0] for s in sigmas]
+    n, dims = _count_and_dimensions(samples)
+    scores = [_parzen_from_distances(distances, s, n, dims)[0] for s in sigmas]
     return float(sigmas[int(np.argmax(scores))])
 
 
@@ -113,8 +115,12 @@ def _squared_distances(samples, test, chunk):
     return np.clip(np.concatenate(rows), 0, None)
 
 
-def _parzen_from_distances(distances, sigma, samples):
-    n, dims = len(samples), int(np.prod(np.shape(samples)[1:]))
+def _count_and_dimensions(samples):
+    return len(samples), int(np.prod(np.shape(samples)[1:]))
+
+
+def _parzen_from_distances(distances, sigma, n, dims):
+    """Mean and standard error of log p(x) over the rows of ``distances`` (to n samples)."""
     # log p(x) = logsumexp_i(-|x - s_i|^2 / (2 sigma^2)) - log n - (d / 2) log(2 pi sigma^2)
     exponents = -distances / (2 * sigma**2)
     top = exponents.max(axis=1, keepdims=True)
