@@ -199,6 +199,29 @@ def torch_iteration(name, device):
     return run
 
 
+def matmul_ceiling(device):
+    """GFLOP/s of one float32 product the size of the dcgan's largest, in NumPy (or CuPy) and
+    in PyTorch: the most a library can reach whose iteration is such products and nothing else.
+    NumPy's rate depends on the kernels its OpenBLAS chose at load time (OPENBLAS_CORETYPE)."""
+    m, k, n = 64 * 7 * 7, 1024, 128
+    a, b = tinygan.randn(m, k, device=device).data, tinygan.randn(k, n, device=device).data
+    rates = [_gflops(lambda: a @ b, 2 * m * k * n, device)]
+    if torch is not None:
+        ta, tb = torch.randn(m, k, device=device), torch.randn(k, n, device=device)
+        rates.append(_gflops(lambda: ta @ tb, 2 * m * k * n, device))
+    return rates
+
+
+def _gflops(product, flops, device, repeats=30):
+    def run():
+        product()
+        if device == "cuda":  # wait for the device
+            tinygan.randn(1, device=device).item()
+
+    median = median_ms([run], repeats, 1)[0]
+    return flops / median / 1e6
+
+
 def median_ms(runs, repeats, block):
     """Median ms per iteration of each run, timed in alternating blocks of ``block``."""
     for run in runs:  # warm-up: first-call costs, allocator pools, BLAS threads
@@ -297,6 +320,15 @@ def main():
         f"{platform.python_version()}, {platform.processor() or platform.machine()}, "
         f"{threads} threads; PyTorch {torch.__version__ if torch else 'not installed'}; "
         f"device {args.device}"
+    )
+    if args.device == "cpu":
+        capability = torch.backends.cpu.get_cpu_capability() if torch else "-"
+        coretype = os.environ.get("OPENBLAS_CORETYPE", "not set: OpenBLAS detects the CPU")
+        print(f"OPENBLAS_CORETYPE {coretype}; PyTorch's CPU kernels: {capability}")
+    ceiling = matmul_ceiling(args.device)
+    print(
+        f"matrix product [{64 * 49} x 1024] @ [1024 x 128], float32: "
+        + ", ".join(f"{lib} {rate:.0f} GFLOP/s" for lib, rate in zip(("NumPy", "PyTorch"), ceiling))
     )
     header = "| model | tinygan ms | PyTorch ms | tinygan / PyTorch | GFLOP / iter "
     header += "| tinygan GFLOP/s | PyTorch GFLOP/s | tinygan peak MB | PyTorch peak MB |"

@@ -44,6 +44,11 @@ parser.add_argument("--snapshot-every", type=int, default=100, help="steps betwe
 parser.add_argument("--checkpoint-every", type=int, default=500)
 parser.add_argument("--eval-samples", type=int, default=10_000, help="generated for metrics")
 parser.add_argument("--ema", type=float, default=0.999, help="moving average of G; 0: off")
+parser.add_argument("--lr-g", type=float, default=2e-4, help="G's Adam learning rate")
+parser.add_argument("--lr-d", type=float, default=2e-4, help="D's (TTUR: higher than G's)")
+parser.add_argument(
+    "--width", type=int, default=64, help="dcgan/cgan: channels of G's last and D's first layer"
+)
 parser.add_argument(
     "--held-out", type=int, default=2000, help="the last N digits: never trained on"
 )
@@ -83,18 +88,21 @@ def sample_noise(n):
 
 
 # ---- the players --------------------------------------------------------------------------------
+WIDTH = args.width  # 64: the benchmark's DCGAN
+
+
 def dcgan_generator(inputs=LATENT):
     """The DCGAN paper's guidelines at MNIST's size: strided transposed convolutions instead of
     upsampling, batch norm, ReLU, a tanh output."""
     return nn.Sequential(
-        nn.Linear(inputs, 128 * 7 * 7),
-        nn.Unflatten(1, (128, 7, 7)),
-        nn.BatchNorm2d(128),
+        nn.Linear(inputs, 2 * WIDTH * 7 * 7),
+        nn.Unflatten(1, (2 * WIDTH, 7, 7)),
+        nn.BatchNorm2d(2 * WIDTH),
         nn.ReLU(),
-        nn.ConvTranspose2d(128, 64, 4, stride=2, padding=1),  # 7x7 -> 14x14
-        nn.BatchNorm2d(64),
+        nn.ConvTranspose2d(2 * WIDTH, WIDTH, 4, stride=2, padding=1),  # 7x7 -> 14x14
+        nn.BatchNorm2d(WIDTH),
         nn.ReLU(),
-        nn.ConvTranspose2d(64, 1, 4, stride=2, padding=1),  # 14x14 -> 28x28
+        nn.ConvTranspose2d(WIDTH, 1, 4, stride=2, padding=1),  # 14x14 -> 28x28
         nn.Tanh(),
     )
 
@@ -102,13 +110,13 @@ def dcgan_generator(inputs=LATENT):
 def dcgan_discriminator():
     """Strided convolutions instead of pooling, batch norm, LeakyReLU(0.2)."""
     return nn.Sequential(
-        nn.Conv2d(1, 64, 4, stride=2, padding=1),  # 28x28 -> 14x14
+        nn.Conv2d(1, WIDTH, 4, stride=2, padding=1),  # 28x28 -> 14x14
         nn.LeakyReLU(0.2),
-        nn.Conv2d(64, 128, 4, stride=2, padding=1),  # 14x14 -> 7x7
-        nn.BatchNorm2d(128),
+        nn.Conv2d(WIDTH, 2 * WIDTH, 4, stride=2, padding=1),  # 14x14 -> 7x7
+        nn.BatchNorm2d(2 * WIDTH),
         nn.LeakyReLU(0.2),
         nn.Flatten(),
-        nn.Linear(128 * 7 * 7, 1),
+        nn.Linear(2 * WIDTH * 7 * 7, 1),
     )
 
 
@@ -158,7 +166,7 @@ class ProjectionDiscriminator(nn.Module):
         body = dcgan_discriminator()
         self.features = body[:-1]  # everything before the last Linear
         self.score = body[-1]
-        self.label_direction = nn.Embedding(10, 128 * 7 * 7)
+        self.label_direction = nn.Embedding(10, 2 * WIDTH * 7 * 7)
         nn.init.normal_(self.label_direction.weight, 0.0, 0.02)  # small, like the other weights
 
     def forward(self, x, digit):
@@ -176,10 +184,11 @@ for model in (generator, discriminator):
     model.apply(nn.init.dcgan_)  # weights N(0, 0.02), batch-norm scales N(1, 0.02)
     model.to(device)
 # Adam 2e-4, beta1 0.5 (the DCGAN paper's settings), the non-saturating loss, batch 64.
+# --lr-d above --lr-g is the two time-scale update rule (TTUR, Heusel et al. 2017).
 # With --ema, the pictures and numbers come from a moving average of G's weights, which smooths
 # out the jitter of the last steps (Yazici et al. 2019); --ema 0 shows G itself.
 config = gan.TrainingConfig(
-    batch_size=64, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999), ema_decay=args.ema
+    batch_size=64, lr_g=args.lr_g, lr_d=args.lr_d, betas=(0.5, 0.999), ema_decay=args.ema
 )
 trainer = gan.GANTrainer(generator, discriminator, sample_real, sample_noise, config)
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from conftest import use_device
 
+import tinygan
 from tinygan import backend, random
 from tinygan.data import write_idx
 
@@ -63,6 +64,17 @@ def test_mnist_gan_writes_pictures_and_metrics_and_resumes(tmp_path, fake_mnist,
     assert 1 <= metrics["classifier_score"]["generated"] <= 10
     assert metrics["frechet_distance"]["generated"] >= 0
     assert np.isfinite(metrics["parzen_log_likelihood"]["generated"]["mean"])
+
+
+def test_mnist_gan_width_and_learning_rates_reach_the_models(tmp_path, fake_mnist):
+    flags = ["--data-dir", fake_mnist, "--out", tmp_path, "--held-out", 100, "--iters", 1]
+    flags += ["--eval-samples", 50, "--width", 8, "--lr-g", 1e-4, "--lr-d", 4e-4]
+    run("mnist_gan.py", *flags)
+    checkpoint = tinygan.load(tmp_path / "checkpoint.npz")
+    assert checkpoint["generator"]["0.weight"].shape == (2 * 8 * 7 * 7, 100)  # Linear to 16x7x7
+    assert checkpoint["discriminator"]["0.weight"].shape == (8, 1, 4, 4)  # Conv 1 -> 8
+    assert checkpoint["g_optimizer"]["param_groups"][0]["lr"] == pytest.approx(1e-4)
+    assert checkpoint["d_optimizer"]["param_groups"][0]["lr"] == pytest.approx(4e-4)
 
 
 @pytest.mark.parametrize("name", ["standin", "cuda"])
