@@ -260,7 +260,7 @@ def torch_peak_bytes(run, device):
     return torch.cuda.max_memory_allocated()
 
 
-def separate_processes(args, rounds=2):
+def separate_processes(args, rounds):
     """Each library alone in its own process, ``rounds`` times each, taking turns; the medians.
     In one process the two libraries' idle BLAS and OpenMP threads keep spinning into each
     other's blocks; this table shows the ratio without that."""
@@ -277,10 +277,17 @@ def separate_processes(args, rounds=2):
                 value = float(row.split("|")[column - 1])
                 times[library].setdefault(name, []).append(value)
     print(f"\nEach library alone, in separate processes taking turns ({rounds} each):\n")
-    print("| model | tinygan ms | PyTorch ms | tinygan / PyTorch |\n|---|---|---|---|")
+    print("| model | tinygan ms | PyTorch ms | tinygan / PyTorch | ratio of each round, low-high |")
+    print("|---|---|---|---|---|")
     for name in args.models:
         ours, theirs = (statistics.median(times[lib][name]) for lib in ("tinygan", "torch"))
-        print(f"| {name} | {ours:.2f} | {theirs:.2f} | {ours / theirs:.2f} |", flush=True)
+        # each round's tinygan process against the PyTorch process that ran right after it
+        per_round = [a / b for a, b in zip(times["tinygan"][name], times["torch"][name])]
+        print(
+            f"| {name} | {ours:.2f} | {theirs:.2f} | {ours / theirs:.2f} "
+            f"| {min(per_round):.2f}-{max(per_round):.2f} |",
+            flush=True,
+        )
 
 
 def main():
@@ -298,6 +305,9 @@ def main():
         "--no-separate",
         action="store_true",
         help="skip the second table: each library alone, in fresh processes taking turns",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="fresh processes per library, separate table"
     )
     parser.add_argument("--no-engine", action="store_true", help="skip the engine's tables")
     parser.add_argument("--quick", action="store_true", help="a smoke run, not a measurement")
@@ -363,7 +373,7 @@ def main():
         "iterations, the two libraries alternating block by block"
     )
     if not args.no_separate and torch is not None and args.only is None:
-        separate_processes(args, rounds=1 if args.quick else 2)
+        separate_processes(args, rounds=1 if args.quick else args.rounds)
     if not args.no_engine:  # the per-op overhead and backward scaling (benchmarks/engine.py)
         sys.argv = [sys.argv[0], *(["--quick"] if args.quick else [])]
         import engine  # beside this file

@@ -9,9 +9,9 @@ Each run is `demos/mixture_2d.py` with the row's flags (so every number here can
 by one command, printed in table.md), and reads back its metrics.json. Runs that already have a
 metrics.json are not run again: an interrupted table continues where it stopped.
 
-Every row trains the same networks (3 hidden layers of 128 ReLUs for G and D), with batch 512 and
-Adam, betas (0.5, 0.999). The settings differ only in what the row names. Written into --out:
-table.md (the README's table) and results.json (every run's numbers).
+Every row trains the same networks (3 hidden layers of 128 ReLUs for G and D; 256 in the "wider"
+row), with batch 512 and Adam, betas (0.5, 0.999). The settings differ only in what the row
+names. Written into --out: table.md (the README's table) and results.json (every run's numbers).
 """
 
 import argparse
@@ -46,6 +46,7 @@ ROWS = {
     "pack2": ("non-saturating + PacGAN2", "--pack 2 --ema 0 --lr-g 2e-4 --lr-d 2e-4"),
     "ema": ("non-saturating + EMA of G, 0.999", "--pack 1 --ema 0.999 --lr-g 2e-4 --lr-d 2e-4"),
     "best": ("ours: PacGAN2 + EMA 0.999, lr 5e-4 (the demo's defaults)", ""),
+    "wide": ("ours, wider: the same with 256 hidden units per layer", "--width 256"),
 }
 # The published rows the issue quotes: (paper, row, ring modes, ring high-quality %, ring KL,
 # grid modes, grid high-quality %, grid KL); a dash where we do not quote the paper.

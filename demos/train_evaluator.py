@@ -25,7 +25,9 @@ parser.add_argument("--data-dir", default=None, help="folder with the MNIST IDX 
 parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
 parser.add_argument("--seed", type=int, default=0)
 parser.add_argument("--epochs", type=int, default=30)
-parser.add_argument("--held-out", type=int, default=2000, help="the last N digits, never trained on")
+parser.add_argument(
+    "--held-out", type=int, default=2000, help="the last N digits, never trained on"
+)
 parser.add_argument("--out", default=str(WEIGHTS), help="where the weights go")
 args = parser.parse_args()
 tinygan.manual_seed(args.seed)

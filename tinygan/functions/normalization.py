@@ -45,7 +45,8 @@ def batch_norm(
                 f"batch_norm: training needs more than one value per channel, input {input.shape}"
             )
         mean = input.mean(dims, keepdim=True)
-        var = input.var(dims, correction=0, keepdim=True)
+        centered = input - mean
+        var = (centered * centered).mean(dims, keepdim=True)  # biased: divides by count
         if running_mean is not None and running_var is not None:
             with no_grad():
                 unbiased = var.data.reshape(channels) * (count / (count - 1))
@@ -57,9 +58,13 @@ def batch_norm(
         if running_mean is None or running_var is None:
             raise RuntimeError("batch_norm: evaluation mode needs running_mean and running_var")
         mean, var = running_mean.reshape(per_channel), running_var.reshape(per_channel)
-    y = (input - mean) / (var + eps).sqrt()
+        centered = input - mean
+    # y = (x - mean) * (weight / sqrt(var + eps)) + bias: the scale is one number per channel,
+    # made before it meets the full-size tensor, so each full-size op runs once
+    scale = (var + eps) ** -0.5
     if weight is not None:
-        y = y * weight.reshape(per_channel)
+        scale = scale * weight.reshape(per_channel)
+    y = centered * scale
     if bias is not None:
         y = y + bias.reshape(per_channel)
     return y

@@ -115,11 +115,13 @@ class Adam(Optimizer):
         else:
             second_moment = exp_avg_sq
 
-        # θ ← θ - γ / (1 - β1ᵗ) · m / (√v / √(1 - β2ᵗ) + ε)
-        step_size = lr / (1 - beta1**step)
+        # θ ← θ - γ / (1 - β1ᵗ) · m / (√v / √(1 - β2ᵗ) + ε), with both sides of the fraction
+        # multiplied by c = √(1 - β2ᵗ) so that c moves into two scalars, a pass saved:
+        # θ ← θ - (γ c / (1 - β1ᵗ)) · m / (√v + ε c)
+        correction = math.sqrt(1 - beta2**step)
+        step_size = lr * correction / (1 - beta1**step)
         denom = xp.sqrt(second_moment, out=scratch)
-        denom /= math.sqrt(1 - beta2**step)
-        denom += eps
+        denom += eps * correction
         update = xp.divide(exp_avg, denom, out=scratch)
         update *= step_size
         param -= update
