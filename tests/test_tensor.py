@@ -106,6 +106,19 @@ def test_rng_state_can_be_saved_and_restored():
     np.testing.assert_array_equal(tinygan.randn(4).numpy(), a)
 
 
+def test_rng_state_of_earlier_checkpoints_still_restores():
+    """Checkpoints written before the GPU generator was saved hold the CPU state alone."""
+    earlier = tinygan.random.get_rng_state()["cpu"]
+    a = tinygan.randn(4).numpy()
+    tinygan.random.set_rng_state(earlier)
+    np.testing.assert_array_equal(tinygan.randn(4).numpy(), a)
+
+
+def test_rng_state_of_another_shape_is_refused_with_its_keys():
+    with pytest.raises(ValueError, match=r"'cpu' entry.*\['seed'\]"):
+        tinygan.random.set_rng_state({"seed": 3})
+
+
 def test_rng_state_restores_the_gpu_generator_too(device):
     """CuPy cannot export its generator's state: taking the state re-seeds it, and restoring
     re-seeds it the same way, so the draws after a save repeat after a restore."""

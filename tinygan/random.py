@@ -52,8 +52,16 @@ def get_rng_state() -> dict:
 
 
 def set_rng_state(state: dict) -> None:
-    """Restore what ``get_rng_state`` returned."""
+    """Restore what ``get_rng_state`` returned (or, from checkpoints of tinygan before the GPU
+    generator was saved, the CPU generator's state alone)."""
     global _cuda, _cuda_seed, _cuda_reseeds
+    if "bit_generator" in state:  # the earlier format: NumPy's bit-generator state itself
+        state = {"cpu": state}
+    if "cpu" not in state:
+        raise ValueError(
+            f"set_rng_state: expected the dict get_rng_state returns, with a 'cpu' entry; got "
+            f"one with keys {sorted(state)}"
+        )
     _cpu.bit_generator.state = state["cpu"]
     if "cuda" in state:
         _cuda, _cuda_seed, _cuda_reseeds = None, state["cuda"]["seed"], state["cuda"]["reseeds"]
