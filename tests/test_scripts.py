@@ -45,8 +45,10 @@ def test_gan_benchmark_prints_a_row_per_model():
     if importlib.util.find_spec("torch") is None:
         return  # without PyTorch there is nothing to time alone beside tinygan
     alone = output.split("Each library alone")[1]
-    for model in ("toy2d", "mlp", "dcgan"):
-        assert re.search(rf"^\| {model} \| [\d.]+ \| [\d.]+ \| [\d.]+ \|$", alone, re.MULTILINE)
+    for model in ("toy2d", "mlp", "dcgan"):  # ms, ms, ratio, each round's ratio low-high
+        row = rf"^\| {model} \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+-[\d.]+ \|$"
+        assert re.search(row, alone, re.MULTILINE)
+    assert re.search(r"NumPy \d+ GFLOP/s, PyTorch \d+ GFLOP/s", output)  # the product ceiling
 
 
 def test_classifier_demo_learns_saves_and_reloads_identically(tmp_path):
