@@ -50,6 +50,11 @@ parser.add_argument(
     "--width", type=int, default=64, help="dcgan/cgan: channels of G's last and D's first layer"
 )
 parser.add_argument(
+    "--spectral-norm",
+    action="store_true",
+    help="dcgan/cgan: D's layers spectrally normalized, and no batch norm in D (SNGAN)",
+)
+parser.add_argument(
     "--held-out", type=int, default=2000, help="the last N digits: never trained on"
 )
 args = parser.parse_args()
@@ -108,7 +113,19 @@ def dcgan_generator(inputs=LATENT):
 
 
 def dcgan_discriminator():
-    """Strided convolutions instead of pooling, batch norm, LeakyReLU(0.2)."""
+    """Strided convolutions instead of pooling, batch norm, LeakyReLU(0.2). With
+    --spectral-norm, each layer's weight is divided by its largest singular value instead, so D
+    is 1-Lipschitz layer by layer and needs no batch norm (Miyato et al. 2018)."""
+    if args.spectral_norm:
+        sn = nn.utils.spectral_norm
+        return nn.Sequential(
+            sn(nn.Conv2d(1, WIDTH, 4, stride=2, padding=1)),
+            nn.LeakyReLU(0.2),
+            sn(nn.Conv2d(WIDTH, 2 * WIDTH, 4, stride=2, padding=1)),
+            nn.LeakyReLU(0.2),
+            nn.Flatten(),
+            sn(nn.Linear(2 * WIDTH * 7 * 7, 1)),
+        )
     return nn.Sequential(
         nn.Conv2d(1, WIDTH, 4, stride=2, padding=1),  # 28x28 -> 14x14
         nn.LeakyReLU(0.2),

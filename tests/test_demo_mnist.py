@@ -77,6 +77,14 @@ def test_mnist_gan_width_and_learning_rates_reach_the_models(tmp_path, fake_mnis
     assert checkpoint["d_optimizer"]["param_groups"][0]["lr"] == pytest.approx(4e-4)
 
 
+def test_mnist_gan_spectral_norm_replaces_batch_norm_in_the_discriminator(tmp_path, fake_mnist):
+    flags = ["--data-dir", fake_mnist, "--out", tmp_path, "--held-out", 100, "--iters", 1]
+    run("mnist_gan.py", *flags, "--eval-samples", 50, "--width", 8, "--spectral-norm")
+    discriminator = tinygan.load(tmp_path / "checkpoint.npz")["discriminator"]
+    assert {"0.weight_orig", "0.weight_u", "2.weight_orig", "5.weight_orig"} <= set(discriminator)
+    assert not any("running_mean" in name for name in discriminator)  # no batch norm left
+
+
 @pytest.mark.parametrize("name", ["standin", "cuda"])
 def test_mnist_gan_runs_unchanged_on_the_cuda_device(name, tmp_path, fake_mnist, monkeypatch):
     """'standin' is device 'cuda' backed by the CuPy stand-in, which refuses any implicit trip
