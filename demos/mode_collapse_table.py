@@ -47,6 +47,7 @@ ROWS = {
     "ema": ("non-saturating + EMA of G, 0.999", "--pack 1 --ema 0.999 --lr-g 2e-4 --lr-d 2e-4"),
     "best": ("ours: PacGAN2 + EMA 0.999, lr 5e-4 (the demo's defaults)", ""),
     "wide": ("ours, wider: the same with 256 hidden units per layer", "--width 256"),
+    "longer": ("ours, longer: the demo's defaults for 24,000 steps", "--iters 24000"),
 }
 # The published rows the issue quotes: (paper, row, ring modes, ring high-quality %, ring KL,
 # grid modes, grid high-quality %, grid KL); a dash where we do not quote the paper.
