@@ -6,6 +6,8 @@ paper (Goodfellow et al. 2014), or a conditional DCGAN that draws the digit it i
     python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k --model mlp   # the paper's MLPs
     python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k --model cgan  # conditional
     python demos/mnist_gan.py ... --iters 8000      # run longer: it resumes from its checkpoint
+    python demos/mnist_gan.py ... --spectral-norm   # D spectrally normalized, without batch norm
+    python demos/mnist_gan.py ... --lr-g 1e-4 --lr-d 4e-4   # TTUR: D learns faster than G
 
 Trained on the first 8,000 digits of the folder; the last 2,000 are held out for the metrics.
 Written into --out (default runs/mnist-<model>):
