@@ -8,7 +8,9 @@ conv2d gathers every kernel-sized window of the padded input into one row of a m
 input pixel by the kernel (one product) and adds the results back over the windows (col2im).
 Both work channels-last inside, [N, H, W, C], so that a window is kH * kW contiguous runs of C
 numbers: gathering from [N, C, H, W] instead jumps across memory for every number and took
-longer than the product itself. Three bilinear ops close the loop for any-order gradients:
+longer than the product itself. The outputs stay channels-last in memory: [N, C, H, W] views of
+[N, H, W, C] arrays (NumPy's element-wise ops keep that order), so the next layer's im2col reads
+them without a transpose. Three bilinear ops close the loop for any-order gradients:
 
     conv2d(x, W)            -> d/dx: conv_transpose2d(gy, W)   d/dW: conv2d_weight(x, gy)
     conv_transpose2d(x, W)  -> d/dx: conv2d(gy, W)             d/dW: conv2d_weight(gy, x)
@@ -57,16 +59,13 @@ class Conv2d(Function):
         self.stride, self.padding, self.dilation = stride, padding, dilation
 
     def forward(self, x, weight):
-        xp = get_array_module(x)
         c_out = weight.shape[0]
         columns, h_out, w_out = _columns(
             x, weight.shape[2:], self.stride, self.padding, self.dilation
         )
         # y[n, o, i, j] = sum over (a, b, c) of window(n, i, j)[a, b, c] * W[o, c, a, b]
         y = columns @ weight.transpose(2, 3, 1, 0).reshape(-1, c_out)
-        return xp.ascontiguousarray(
-            y.reshape(x.shape[0], h_out, w_out, c_out).transpose(0, 3, 1, 2)
-        )
+        return y.reshape(x.shape[0], h_out, w_out, c_out).transpose(0, 3, 1, 2)
 
     def backward(self, gy):
         x, weight = self.inputs
@@ -123,7 +122,7 @@ class ConvTranspose2d(Function):
                 cols = slice(j * dw, j * dw + (w - 1) * sw + 1, sw)
                 full[:, rows, cols, :] += contributions[:, :, :, i, j, :]
         cropped = full[:, ph : full.shape[1] - ph, pw : full.shape[2] - pw, :]
-        return xp.ascontiguousarray(cropped.transpose(0, 3, 1, 2))
+        return cropped.transpose(0, 3, 1, 2)
 
     def backward(self, gy):
         x, weight = self.inputs
