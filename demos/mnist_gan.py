@@ -1,10 +1,13 @@
 """GANs on MNIST digits: DCGAN (Radford et al. 2016), the fully connected GAN of the original
-paper (Goodfellow et al. 2014), or a conditional DCGAN that draws the digit it is asked for
-(Mirza and Osindero 2014), scored by the evaluator's numbers beside those of real digits.
+paper (Goodfellow et al. 2014), a conditional DCGAN that draws the digit it is asked for
+(Mirza and Osindero 2014), or InfoGAN (Chen et al. 2016): a DCGAN whose G also takes a code
+of 10 values that D must guess, so that G learns 10 kinds of image without seeing a label.
+Each is scored by the evaluator's numbers beside those of real digits.
 
     python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k               # DCGAN
     python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k --model mlp   # the paper's MLPs
     python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k --model cgan  # conditional
+    python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k --model infogan
     python demos/mnist_gan.py ... --iters 8000      # run longer: it resumes from its checkpoint
     python demos/mnist_gan.py ... --spectral-norm   # D spectrally normalized, without batch norm
     python demos/mnist_gan.py ... --lr-g 1e-4 --lr-d 4e-4   # TTUR: D learns faster than G
@@ -12,7 +15,7 @@ paper (Goodfellow et al. 2014), or a conditional DCGAN that draws the digit it i
 Trained on the first 8,000 digits of the folder; the last 2,000 are held out for the metrics.
 Written into --out (default runs/mnist-<model>):
   samples_over_training.png  the grid of 64 fixed noise vectors at several steps (cgan: 80, one
-                             row per digit)
+                             row per digit; infogan: 80, one row per code)
   final.png                  that grid at the end
   training.gif               the grid at every snapshot
   interpolation.png          G along straight lines between pairs of noise vectors
@@ -20,7 +23,8 @@ Written into --out (default runs/mnist-<model>):
   checkpoint.npz             models, optimizers, step and random state: run again to resume
   metrics.json               classifier score, Fréchet distance, digits covered, Parzen
                              log-likelihood (cgan: also the fraction classified as the digit
-                             asked for): each for 10,000 generated and for real digits
+                             asked for; infogan: the digit each code became, and the fraction
+                             of images read as it): each for 10,000 generated and real digits
 """
 
 import argparse
@@ -36,7 +40,7 @@ from tinygan.data import load_mnist, scale
 from tinygan.metrics import load_classifier, mnist_report
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-parser.add_argument("--model", default="dcgan", choices=["dcgan", "mlp", "cgan"])
+parser.add_argument("--model", default="dcgan", choices=["dcgan", "mlp", "cgan", "infogan"])
 parser.add_argument("--data-dir", default=None, help="folder with the MNIST IDX files")
 parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
 parser.add_argument("--seed", type=int, default=0)
@@ -55,6 +59,9 @@ parser.add_argument(
     "--spectral-norm",
     action="store_true",
     help="dcgan/cgan: D's layers spectrally normalized, and no batch norm in D (SNGAN)",
+)
+parser.add_argument(
+    "--info-weight", type=float, default=1.0, help="infogan: lambda of the code's loss"
 )
 parser.add_argument(
     "--held-out", type=int, default=2000, help="the last N digits: never trained on"
@@ -78,6 +85,8 @@ train_on_device = tinygan.tensor(train, device=device)  # moved once; batches ar
 labels_on_device = tinygan.tensor(train_labels, device=device)
 LATENT = 100
 CONDITIONAL = args.model == "cgan"
+INFO = args.model == "infogan"
+CODED = CONDITIONAL or INFO  # G takes a category beside z: the digit asked for, or the code
 
 
 def sample_real(n):
@@ -89,8 +98,8 @@ def sample_real(n):
 
 def sample_noise(n):
     z = tinygan.randn(n, LATENT, device=device)
-    if CONDITIONAL:
-        return z, tinygan.randint(0, 10, (n,), device=device)  # the digits G is asked for
+    if CODED:  # the digits G is asked for (cgan), or the code it must make visible (infogan)
+        return z, tinygan.randint(0, 10, (n,), device=device)
     return z
 
 
@@ -114,7 +123,7 @@ def dcgan_generator(inputs=LATENT):
     )
 
 
-def dcgan_discriminator():
+def dcgan_discriminator(outputs=1):
     """Strided convolutions instead of pooling, batch norm, LeakyReLU(0.2). With
     --spectral-norm, each layer's weight is divided by its largest singular value instead, so D
     is 1-Lipschitz layer by layer and needs no batch norm (Miyato et al. 2018)."""
@@ -126,7 +135,7 @@ def dcgan_discriminator():
             sn(nn.Conv2d(WIDTH, 2 * WIDTH, 4, stride=2, padding=1)),
             nn.LeakyReLU(0.2),
             nn.Flatten(),
-            sn(nn.Linear(2 * WIDTH * 7 * 7, 1)),
+            sn(nn.Linear(2 * WIDTH * 7 * 7, outputs)),
         )
     return nn.Sequential(
         nn.Conv2d(1, WIDTH, 4, stride=2, padding=1),  # 28x28 -> 14x14
@@ -135,7 +144,7 @@ def dcgan_discriminator():
         nn.BatchNorm2d(2 * WIDTH),
         nn.LeakyReLU(0.2),
         nn.Flatten(),
-        nn.Linear(2 * WIDTH * 7 * 7, 1),
+        nn.Linear(2 * WIDTH * 7 * 7, outputs),
     )
 
 
@@ -164,7 +173,8 @@ def mlp():
 
 
 class ConditionalGenerator(nn.Module):
-    """G(z, y): the DCGAN generator fed z beside a learned 10-dimensional code of the digit y."""
+    """G(z, y): the DCGAN generator fed z beside a learned 10-dimensional vector for the
+    category y (the digit asked for, or InfoGAN's code)."""
 
     def __init__(self):
         super().__init__()
@@ -195,6 +205,8 @@ class ProjectionDiscriminator(nn.Module):
 
 if CONDITIONAL:
     generator, discriminator = ConditionalGenerator(), ProjectionDiscriminator()
+elif INFO:  # D's 11 outputs: the real/fake logit, then its guess of the code (InfoGAN's Q)
+    generator, discriminator = ConditionalGenerator(), dcgan_discriminator(outputs=1 + 10)
 else:
     generator, discriminator = (
         (dcgan_generator(), dcgan_discriminator()) if args.model == "dcgan" else mlp()
@@ -207,7 +219,12 @@ for model in (generator, discriminator):
 # With --ema, the pictures and numbers come from a moving average of G's weights, which smooths
 # out the jitter of the last steps (Yazici et al. 2019); --ema 0 shows G itself.
 config = gan.TrainingConfig(
-    batch_size=64, lr_g=args.lr_g, lr_d=args.lr_d, betas=(0.5, 0.999), ema_decay=args.ema
+    batch_size=64,
+    lr_g=args.lr_g,
+    lr_d=args.lr_d,
+    betas=(0.5, 0.999),
+    ema_decay=args.ema,
+    info_weight=args.info_weight if INFO else 0.0,
 )
 trainer = gan.GANTrainer(generator, discriminator, sample_real, sample_noise, config)
 
@@ -223,7 +240,7 @@ if checkpoint.exists():
 
 # The fixed noise comes from its own generator, so it is the same after a resume. For the
 # conditional GAN: 10 rows of 8, row d asking for digit d.
-shown = 80 if CONDITIONAL else 64
+shown = 80 if CODED else 64
 fixed_noise = tinygan.tensor(
     np.random.default_rng(args.seed).standard_normal((shown, LATENT)),
     tinygan.float32,
@@ -236,7 +253,7 @@ def generate(noise, digits=None):
     model = trainer.ema if trainer.ema is not None else generator
     model.eval()  # batch norm with its running statistics, as at evaluation time
     with tinygan.no_grad():
-        images = model(noise, digits) if CONDITIONAL else model(noise)
+        images = model(noise, digits) if CODED else model(noise)
     generator.train()  # (the average stays in eval mode)
     return images
 
@@ -263,7 +280,7 @@ if stopped != "done":
     raise SystemExit(f"training {stopped}; run the same command again to resume")
 
 # ---- pictures -----------------------------------------------------------------------------------
-rows = 10 if CONDITIONAL else 8
+rows = 10 if CODED else 8
 plots.save_grids_over_training(grids, out / "samples_over_training.png", rows=rows)
 plots.save_image_grid(grids[-1][1], out / "final.png", rows=rows, title=f"step {trainer.step}")
 plots.save_gif(grids, out / "training.gif", rows=rows)
@@ -279,7 +296,7 @@ plots.save_image_grid(generate(line, line_digits), out / "interpolation.png", ro
 
 # ---- numbers ------------------------------------------------------------------------------------
 evaluation_started = time.perf_counter()
-asked = np.arange(args.eval_samples) % 10  # the conditional GAN: each digit equally often
+asked = np.arange(args.eval_samples) % 10  # cgan, infogan: each digit (code) equally often
 generated = np.concatenate(
     [
         generate(
@@ -295,6 +312,7 @@ report = mnist_report(
     load_classifier(device),
     asked=asked if CONDITIONAL else None,
     held_out_labels=labels[-args.held_out :],
+    codes=asked if INFO else None,  # which digit each InfoGAN code became, and how cleanly
 )
 metrics = {
     "model": args.model,
@@ -308,7 +326,7 @@ metrics = {
 (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
 print(f"metrics on {len(generated)} generated digits (real held-out digits in brackets):")
 for name, values in report.items():
-    if name == "class_counts":
+    if name in ("class_counts", "code_digits"):
         continue
     fake, real = values["generated"], values["real"]
     if isinstance(fake, dict):  # the Parzen window: mean ± standard error
@@ -317,4 +335,6 @@ for name, values in report.items():
     elif isinstance(fake, float):
         fake, real = f"{fake:.3f}", f"{real:.3f}"
     print(f"  {name:24s} {fake}  [{real}]")
+if INFO:
+    print(f"  codes 0-9 became the digits {report['code_digits']['generated']}")
 print(f"({time.perf_counter() - evaluation_started:.0f} s); pictures and metrics.json in {out}/")

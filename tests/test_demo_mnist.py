@@ -41,7 +41,7 @@ def run(script, *flags):
     return result.stdout
 
 
-@pytest.mark.parametrize("model", ["mlp", "dcgan", "cgan"])
+@pytest.mark.parametrize("model", ["mlp", "dcgan", "cgan", "infogan"])
 def test_mnist_gan_writes_pictures_and_metrics_and_resumes(tmp_path, fake_mnist, model):
     flags = ["--model", model, "--data-dir", fake_mnist, "--out", tmp_path, "--held-out", 100]
     flags += ["--snapshot-every", 2, "--checkpoint-every", 2, "--eval-samples", 150]
@@ -75,6 +75,19 @@ def test_mnist_gan_width_and_learning_rates_reach_the_models(tmp_path, fake_mnis
     assert checkpoint["discriminator"]["0.weight"].shape == (8, 1, 4, 4)  # Conv 1 -> 8
     assert checkpoint["g_optimizer"]["param_groups"][0]["lr"] == pytest.approx(1e-4)
     assert checkpoint["d_optimizer"]["param_groups"][0]["lr"] == pytest.approx(4e-4)
+
+
+def test_mnist_gan_infogan_has_a_code_head_and_reports_what_the_codes_became(tmp_path, fake_mnist):
+    flags = ["--data-dir", fake_mnist, "--out", tmp_path, "--held-out", 100, "--iters", 2]
+    output = run("mnist_gan.py", *flags, "--eval-samples", 50, "--model", "infogan")
+    checkpoint = tinygan.load(tmp_path / "checkpoint.npz")
+    assert checkpoint["discriminator"]["6.weight"].shape == (1 + 10, 2 * 64 * 7 * 7)  # + Q head
+    assert checkpoint["generator"]["code.weight"].shape == (10, 10)  # G takes the code
+    assert all("info_loss" in record for record in checkpoint["history"])
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert 0.1 <= metrics["code_purity"]["generated"] <= 1
+    assert len(metrics["code_digits"]["generated"]) == 10
+    assert "codes 0-9 became the digits" in output
 
 
 def test_mnist_gan_spectral_norm_replaces_batch_norm_in_the_discriminator(tmp_path, fake_mnist):

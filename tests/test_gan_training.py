@@ -326,3 +326,84 @@ def test_labels_from_only_one_sampler_are_refused_clearly():
     trainer.sample_noise = lambda n: tinygan.randn(n, 2)  # forgot the labels
     with pytest.raises(ValueError, match="sample_real gave 2 items and sample_noise 1"):
         trainer.train_step()
+
+
+def make_info_trainer(fixed_batches=False, discriminator_outputs=1 + 4, **options):
+    """InfoGAN on the four centres: G(z, code) with a code of 4 values; D(x) alone, returning
+    its real/fake logit and 4 logits guessing the code."""
+    tinygan.manual_seed(0)
+    centres = tinygan.tensor(CENTRES, dtype=tinygan.float32)
+    real_batch = centres[tinygan.randint(0, 4, (32,))] + tinygan.randn(32, 2) * 0.05
+    noise_batch = tinygan.randn(32, 2), tinygan.randint(0, 4, (32,))
+
+    def sample_real(n):
+        if fixed_batches:
+            return real_batch
+        return centres[tinygan.randint(0, 4, (n,))] + tinygan.randn(n, 2) * 0.05
+
+    def sample_noise(n):
+        return noise_batch if fixed_batches else (tinygan.randn(n, 2), tinygan.randint(0, 4, (n,)))
+
+    options = {"info_weight": 0.5, **options}
+    config = gan.TrainingConfig(batch_size=32, lr_g=1e-3, lr_d=1e-3, **options)
+    generator, discriminator = LabelledMLP(2, 2), mlp(2, discriminator_outputs)
+    return gan.GANTrainer(generator, discriminator, sample_real, sample_noise, config)
+
+
+def test_infogan_the_generator_step_adds_lambda_times_the_code_loss():
+    trainer = make_info_trainer(fixed_batches=True)
+    G, D = trainer.generator, trainer.discriminator
+    z, code = trainer.sample_noise(32)
+    out = D(G(z, code))
+    code_loss = tinygan.nn.functional.cross_entropy(out[:, 1:], code)
+    expected = trainer.objective.generator_loss(out[:, :1]) + 0.5 * code_loss
+    expected_grads = tinygan.grad(expected, list(G.parameters()))
+    g_loss, _, info_loss = trainer._generator_step()
+    assert g_loss == pytest.approx(expected.item(), rel=1e-6)
+    assert info_loss == pytest.approx(code_loss.item(), rel=1e-6)
+    for p, g in zip(G.parameters(), expected_grads):
+        np.testing.assert_allclose(p.grad.numpy(), g.numpy(), rtol=1e-5, atol=1e-7)
+    assert all(p.grad is None for p in D.parameters())
+
+
+def test_infogan_the_discriminator_also_learns_to_guess_the_code():
+    trainer = make_info_trainer(fixed_batches=True)
+    G, D = trainer.generator, trainer.discriminator
+    z, code = trainer.sample_noise(32)
+    with tinygan.no_grad():
+        real_out, fake_out = D(trainer.sample_real(32)), D(G(z, code))
+        expected = trainer.objective.discriminator_loss(
+            real_out[:, :1], fake_out[:, :1]
+        ) + 0.5 * tinygan.nn.functional.cross_entropy(fake_out[:, 1:], code)
+    d_loss, *_ = trainer._discriminator_step()
+    assert d_loss == pytest.approx(expected.item(), rel=1e-6)
+
+
+def test_infogan_makes_the_codes_tell_apart():
+    trainer = make_info_trainer(info_weight=1.0)
+    trainer.fit(400, progress=False)
+    first, last = trainer.history[0]["info_loss"], trainer.history[-1]["info_loss"]
+    assert first == pytest.approx(math.log(4), abs=0.3)  # at first D guesses at random
+    # by the end D names the code of most samples: G made the 4 codes look different
+    assert np.mean([r["info_loss"] for r in trainer.history[-20:]]) < math.log(4) / 2
+    assert math.isfinite(last)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"discriminator_outputs": 1}, r"D must return \[N, 1 \+ K\].*\(32, 1\)"),
+        ({"pack": 2}, "pack=2 cannot be used with a conditional GAN or InfoGAN"),
+    ],
+)
+def test_infogan_refuses_what_it_cannot_train(change, message):
+    trainer = make_info_trainer(**change)
+    with pytest.raises(ValueError, match=message):
+        trainer.train_step()
+
+
+def test_infogan_without_a_code_from_sample_noise_is_refused_clearly():
+    trainer = make_info_trainer()
+    trainer.sample_noise = lambda n: tinygan.randn(n, 2)
+    with pytest.raises(ValueError, match=r"sample_noise must return \(z, code\), got 1 item"):
+        trainer.train_step()

@@ -18,6 +18,7 @@ from tinygan.metrics import (
     class_histogram,
     classifier_outputs,
     classifier_score,
+    code_purity,
     conditional_accuracy,
     frechet_distance,
     load_classifier,
@@ -67,6 +68,15 @@ def test_class_histogram_counts_coverage_and_kl():
     # 2 of 1000 images as a 4: below a tenth of its fair share (10), so not covered.
     stray = class_histogram(one_hot(np.r_[np.full(998, 1), 4, 4]))
     assert stray["covered"] == 1 and stray["counts"][4] == 2
+
+
+def test_code_purity_names_each_code_after_its_most_common_digit():
+    codes = np.repeat(np.arange(3), 4)  # three codes, four images each
+    read_as = np.array([7, 7, 7, 7, 2, 2, 2, 5, 2, 2, 9, 9])  # code 2: half 2s, half 9s
+    purity, digits = code_purity(one_hot(read_as), codes)
+    assert digits[:2] == [7, 2] and digits[2] in (2, 9)
+    assert purity == pytest.approx((4 + 3 + 2) / 12)
+    assert code_purity(one_hot(codes + 4), codes) == (1.0, [4, 5, 6])  # any naming of codes
 
 
 def test_conditional_accuracy_is_the_fraction_read_as_asked():

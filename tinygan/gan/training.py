@@ -51,6 +51,7 @@ class TrainingConfig:
     ema_decay: float = 0.0  # an exponential moving average of G's weights; 0 = off
     pack: int = 1  # PacGAN: D judges `pack` samples at once (its input must be that wide)
     lr_schedule: str = "constant"  # or "linear" / "cosine": both rates fall to 0 over fit()
+    info_weight: float = 0.0  # InfoGAN's lambda: D also predicts G's categorical code; 0 = off
 
     def __post_init__(self):
         objective(self.objective)  # an unknown name fails here, with the list of names
@@ -71,6 +72,7 @@ class TrainingConfig:
             "weight_clip": self.weight_clip >= 0,
             "ema_decay": 0 <= self.ema_decay < 1,
             "pack": self.pack >= 1 and self.batch_size % self.pack == 0,
+            "info_weight": self.info_weight >= 0,
         }
         for name, ok in checks.items():
             if not ok:
@@ -88,6 +90,13 @@ class GANTrainer:
 
     A conditional GAN (Mirza and Osindero 2014): ``sample_real`` returns (samples, labels) and
     ``sample_noise`` returns (z, labels); then the trainer calls G(z, labels) and D(x, labels).
+
+    InfoGAN (Chen et al. 2016), with ``config.info_weight`` > 0: ``sample_noise`` returns
+    (z, code), an integer category per sample, and the trainer calls G(z, code) but D(x) alone.
+    D returns [N, 1 + K]: column 0 is the real/fake logit, the other K columns guess the code.
+    Both players also minimize info_weight * cross_entropy(guess on G(z, code), code), which
+    lowers a bound on the mutual information between code and image: G learns to make each
+    code visibly different, with no labels (on MNIST the codes tend to become the digits).
     """
 
     def __init__(self, generator, discriminator, sample_real, sample_noise, config=None):
@@ -115,7 +124,7 @@ class GANTrainer:
         self._set_learning_rates()
         for _ in range(config.d_steps):
             d_loss, d_real, d_fake, d_grad_norm = self._discriminator_step()
-        g_loss, g_grad_norm = self._generator_step()
+        g_loss, g_grad_norm, info_loss = self._generator_step()
         self.step += 1
         record = {
             "step": self.step,
@@ -129,6 +138,8 @@ class GANTrainer:
             "lr_d": self.d_optimizer.param_groups[0]["lr"],
             "steps_per_second": 1 / max(time.perf_counter() - started, 1e-9),
         }
+        if info_loss is not None:  # InfoGAN: log K minus this bounds the mutual information
+            record["info_loss"] = info_loss
         self.history.append(record)
         return record
 
@@ -166,28 +177,31 @@ class GANTrainer:
         config, D = self.config, self.discriminator
         real, *real_condition = _split(self.sample_real(config.batch_size))
         noise = _split(self.sample_noise(config.batch_size))
-        fake_condition = noise[1:]
+        fake_condition, code = self._condition_and_code(noise)
         if len(real_condition) != len(fake_condition):
             raise ValueError(
                 f"GANTrainer: sample_real gave {1 + len(real_condition)} items and sample_noise "
                 f"{len(noise)}; for a conditional GAN both return (tensor, labels), otherwise "
                 "both return a tensor"
             )
-        if real_condition and config.pack > 1:
+        if (real_condition or code is not None) and config.pack > 1:
             raise ValueError(
-                f"GANTrainer: pack={config.pack} cannot be used with a conditional GAN (packing "
-                "would join samples of different labels); use pack=1"
+                f"GANTrainer: pack={config.pack} cannot be used with a conditional GAN or "
+                "InfoGAN (packing would join samples of different labels); use pack=1"
             )
         with no_grad():  # G is held fixed: no graph through it
             fake = self.generator(*noise)
         real_in, fake_in = self._discriminator_input(real), self._discriminator_input(fake)
-        real_logits, fake_logits = D(real_in, *real_condition), D(fake_in, *fake_condition)
+        real_logits, _ = self._judge(real_in, real_condition)
+        fake_logits, code_guess = self._judge(fake_in, fake_condition)
         loss = self.objective.discriminator_loss(
             real_logits, fake_logits, real_target=1.0 - config.label_smoothing
         )
+        if code is not None:
+            loss = loss + config.info_weight * F.cross_entropy(code_guess, code)
 
         def judge_real(x):  # the penalties judge their points at the real samples' labels
-            return D(x, *real_condition)
+            return self._judge(x, real_condition)[0]
 
         if config.gradient_penalty:
             loss = loss + gradient_penalty(judge_real, real_in, fake_in, config.gradient_penalty)
@@ -213,8 +227,13 @@ class GANTrainer:
         D.requires_grad_(False)  # D is held fixed: no gradients for its weights
         try:
             noise = _split(self.sample_noise(config.batch_size))
-            fake = G(*noise)
-            loss = self.objective.generator_loss(D(self._discriminator_input(fake), *noise[1:]))
+            condition, code = self._condition_and_code(noise)
+            logits, code_guess = self._judge(self._discriminator_input(G(*noise)), condition)
+            loss = self.objective.generator_loss(logits)
+            info_loss = None
+            if code is not None:
+                info_loss = F.cross_entropy(code_guess, code)
+                loss = loss + config.info_weight * info_loss
             self.g_optimizer.zero_grad()
             loss.backward()
         finally:
@@ -223,7 +242,31 @@ class GANTrainer:
         self.g_optimizer.step()
         if self.ema is not None:
             _update_average(self.ema, G, self.config.ema_decay)
-        return loss.item(), grad_norm
+        return loss.item(), grad_norm, None if info_loss is None else info_loss.item()
+
+    def _condition_and_code(self, noise):
+        """What D is told about a fake batch (a conditional GAN's labels; nothing otherwise),
+        and InfoGAN's code, which D must guess instead (None when InfoGAN is off)."""
+        if not self.config.info_weight:
+            return noise[1:], None
+        if len(noise) != 2:
+            raise ValueError(
+                f"GANTrainer: with info_weight={self.config.info_weight}, sample_noise must "
+                f"return (z, code), got {len(noise)} item(s)"
+            )
+        return (), noise[1]
+
+    def _judge(self, inputs, condition):
+        """D on its inputs: (the real/fake logits, InfoGAN's guesses of the code, or None)."""
+        out = self.discriminator(inputs, *condition)
+        if not self.config.info_weight:
+            return out, None
+        if out.ndim != 2 or out.shape[1] < 3:
+            raise ValueError(
+                f"GANTrainer: with info_weight > 0, D must return [N, 1 + K] (a real/fake logit, "
+                f"then one logit per value of the code, K >= 2); it returned {out.shape}"
+            )
+        return out[:, :1], out[:, 1:]
 
     # ---- the loop -----------------------------------------------------------------------------
 

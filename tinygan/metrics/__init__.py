@@ -7,6 +7,7 @@ from .images import (
     class_histogram,
     classifier_outputs,
     classifier_score,
+    code_purity,
     conditional_accuracy,
     frechet_distance,
     parzen_log_likelihood,

@@ -86,6 +86,16 @@ def conditional_accuracy(probabilities: np.ndarray, asked: np.ndarray) -> float:
     return float((probabilities.argmax(axis=1) == np.asarray(asked)).mean())
 
 
+def code_purity(probabilities: np.ndarray, codes: np.ndarray, num_classes: int = 10):
+    """How well unsupervised codes (InfoGAN's) match the digits: each code is named after the
+    digit the classifier reads most often among its images, and purity is the fraction of all
+    images read as their code's digit. Returns (purity, the digit of each code 0, 1, ...)."""
+    predicted, codes = probabilities.argmax(axis=1), np.asarray(codes)
+    counts = np.zeros((codes.max() + 1, num_classes), dtype=np.int64)  # [code, digit read]
+    np.add.at(counts, (codes, predicted), 1)
+    return float(counts.max(axis=1).sum() / len(codes)), counts.argmax(axis=1).tolist()
+
+
 def parzen_log_likelihood(samples: np.ndarray, test: np.ndarray, sigma: float, chunk: int = 200):
     """(mean, standard error) over the test rows of log p(x), where p is the average of
     Gaussians N(s_i, sigma^2 I) centred on the samples (all flattened to vectors)."""

@@ -10,6 +10,7 @@ in [-1, 1]. The real reference for each metric:
 - Fréchet distance: as many training digits as there are held-out ones, against the held-out
   (the generated side usually has more images, which lowers its estimate's bias a little);
 - conditional accuracy (when ``asked`` is given): the evaluator's accuracy on the held-out digits;
+- code purity (when InfoGAN's ``codes`` are given): the held-out digits grouped by their labels;
 - Parzen window: training digits as the kernel centres instead of generated ones (as many as
   there are generated images, or all of them when there are fewer: 8,000 against 10,000 in the
   demos, which favours the generated side slightly). The held-out digits are split in two: the
@@ -26,6 +27,7 @@ from .images import (
     class_histogram,
     classifier_outputs,
     classifier_score,
+    code_purity,
     conditional_accuracy,
     frechet_distance,
     parzen_log_likelihood,
@@ -40,6 +42,7 @@ def mnist_report(
     asked=None,
     held_out_labels=None,
     parzen: bool = True,
+    codes=None,
 ) -> dict:
     """{metric: {"generated": value, "real": value}} (see the module's docstring)."""
     generated = _host(generated)
@@ -71,6 +74,15 @@ def mnist_report(
             "generated": conditional_accuracy(p_fake, asked),
             "real": conditional_accuracy(p_real, held_out_labels),
         }
+    if codes is not None:
+        if held_out_labels is None:
+            raise ValueError("mnist_report: with `codes`, give `held_out_labels` for the reference")
+        (fake_purity, fake_digits), (real_purity, real_digits) = (
+            code_purity(p_fake, codes),
+            code_purity(p_real, held_out_labels),
+        )
+        report["code_purity"] = {"generated": fake_purity, "real": real_purity}
+        report["code_digits"] = {"generated": fake_digits, "real": real_digits}
     if parzen:
         report["parzen_log_likelihood"] = {
             "generated": _parzen(generated, held_out_images),
