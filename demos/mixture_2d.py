@@ -4,11 +4,19 @@
     python demos/mixture_2d.py --data grid
     python demos/mixture_2d.py --pack 1 --ema 0 --lr-g 2e-4 --lr-d 2e-4 --iters 4000
                                                     # the plain GAN: it collapses
+    python demos/mixture_2d.py --info               # InfoGAN: one code per mode, no bridges
 
 The defaults are the remedies that work here: PacGAN's packing (D judges 2 samples at once,
 so a generator that puts both on one mode gives itself away), and a moving average of the
 generator's weights (the average of a generator that jitters around the modes is sharper than
 the generator at any one step).
+
+G is a continuous function of one Gaussian z, so it cannot put all its mass on separate modes:
+it must stretch across the gaps, and what lands there ("bridges") is low quality. --info gives
+G a categorical code beside z, with one value per mode (InfoGAN, Chen et al. 2016: D must also
+guess the code from the sample, so G makes each code's samples unlike the others'). The jumps
+between modes then happen between codes, and z only has to cover one mode. That uses the number
+of modes, which the other settings do not know.
 
 These are the benchmarks of the mode-collapse tables (VEEGAN, Srivastava et al. 2017; PacGAN,
 Lin et al. 2018): a generator that covers only some of the modes is easy to see and to count.
@@ -51,15 +59,23 @@ parser.add_argument("--batch-size", type=int, default=512)
 parser.add_argument("--lr-g", type=float, default=5e-4)
 parser.add_argument("--lr-d", type=float, default=5e-4)
 parser.add_argument("--d-steps", type=int, default=1)
-parser.add_argument("--pack", type=int, default=2, help="PacGAN: samples D judges together")
+parser.add_argument(
+    "--pack", type=int, default=None, help="PacGAN: samples D judges together (2; --info: 1)"
+)
 parser.add_argument("--r1", type=float, default=0.0, help="R1 penalty weight (gamma)")
 parser.add_argument("--gp", type=float, default=0.0, help="WGAN-GP penalty weight (lambda)")
 parser.add_argument("--clip", type=float, default=0.0, help="WGAN: clip D's weights to +-this")
 parser.add_argument("--ema", type=float, default=0.999, help="moving average of G's weights")
 parser.add_argument("--lr-schedule", default="constant", choices=gan.LR_SCHEDULES)
 parser.add_argument("--width", type=int, default=128, help="hidden units per layer")
+parser.add_argument("--info", action="store_true", help="InfoGAN: a code with one value per mode")
+parser.add_argument("--info-weight", type=float, default=1.0, help="InfoGAN's lambda")
 parser.add_argument("--frames", type=int, default=24, help="snapshots for the GIF")
 args = parser.parse_args()
+if args.pack is None:
+    args.pack = 1 if args.info else 2
+if args.info and args.pack != 1:
+    parser.error("--info judges one sample at a time: use it without --pack, or with --pack 1")
 out = Path(args.out or f"runs/{args.data}")
 out.mkdir(parents=True, exist_ok=True)
 tinygan.manual_seed(args.seed)
@@ -74,8 +90,14 @@ def sample_real(n):
     return data.sample(n, device=device)
 
 
+CODES = data.num_modes if args.info else 0
+
+
 def sample_noise(n):
-    return tinygan.randn(n, 2, device=device)
+    z = tinygan.randn(n, 2, device=device)
+    if CODES:  # InfoGAN: (z, code), the code uniform over its values
+        return z, tinygan.randint(0, CODES, (n,), device=device)
+    return z
 
 
 # ---- the players: two small MLPs ------------------------------------------------------------
@@ -92,7 +114,22 @@ def mlp(inputs, outputs):
     ).to(device)
 
 
-generator, discriminator = mlp(2, 2), mlp(2 * args.pack, 1)  # D sees `pack` samples at once
+class CodedGenerator(nn.Module):
+    """InfoGAN's G(z, code): the MLP fed z beside the code, one-hot."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = mlp(2 + CODES, 2)
+
+    def forward(self, z, code):
+        one_hot = (code.reshape(-1, 1) == tinygan.arange(CODES, device=device)).float()
+        return self.body(tinygan.cat([z, one_hot], dim=1))
+
+
+if CODES:  # D's outputs: the real/fake logit, then one logit per code value (its guess)
+    generator, discriminator = CodedGenerator(), mlp(2, 1 + CODES)
+else:
+    generator, discriminator = mlp(2, 2), mlp(2 * args.pack, 1)  # D sees `pack` samples at once
 config = gan.TrainingConfig(
     objective=args.objective,
     batch_size=args.batch_size,
@@ -105,12 +142,14 @@ config = gan.TrainingConfig(
     weight_clip=args.clip,
     ema_decay=args.ema,
     lr_schedule=args.lr_schedule,
+    info_weight=args.info_weight if CODES else 0.0,
 )
 trainer = gan.GANTrainer(generator, discriminator, sample_real, sample_noise, config)
 
 
 # ---- what a snapshot shows ------------------------------------------------------------------
-fixed_noise = tinygan.randn(2500, 2, device=device)  # the same z at every snapshot
+fixed_noise = sample_noise(2500)  # the same z (and InfoGAN codes) at every snapshot
+fixed_noise = fixed_noise if CODES else (fixed_noise,)
 side = np.linspace(-extent, extent, 80)
 grid_points = np.stack(np.meshgrid(side, side), -1).reshape(-1, 2)
 
@@ -119,7 +158,7 @@ def discriminator_map():
     """D(x) on a grid (for PacGAN, D judging `pack` copies of the same point)."""
     points = tinygan.tensor(np.tile(grid_points, args.pack), dtype=tinygan.float32, device=device)
     with tinygan.no_grad():
-        logits = discriminator(points)
+        logits = discriminator(points)[:, :1]  # (InfoGAN: without the guesses of the code)
     values = (
         tinygan.sigmoid(logits) if config.objective in ("minimax", "non_saturating") else logits
     )
@@ -128,8 +167,8 @@ def discriminator_map():
 
 def generator_arrows(count=120):
     """-d(generator loss)/d(sample) at a few generated samples: the direction D pushes them."""
-    samples = generator(fixed_noise[:count]).detach().requires_grad_()
-    loss = trainer.objective.generator_loss(discriminator(gan.pack(samples, args.pack)))
+    samples = generator(*(part[:count] for part in fixed_noise)).detach().requires_grad_()
+    loss = trainer.objective.generator_loss(discriminator(gan.pack(samples, args.pack))[:, :1])
     (push,) = tinygan.grad(loss, samples)
     return samples.numpy(), -push.numpy()
 
@@ -137,7 +176,7 @@ def generator_arrows(count=120):
 def snapshot():
     model = trainer.ema if trainer.ema is not None else generator
     with tinygan.no_grad():
-        samples = model(fixed_noise).numpy()
+        samples = model(*fixed_noise).numpy()
     points, arrows = generator_arrows()
     return {
         "step": trainer.step,

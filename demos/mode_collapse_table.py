@@ -48,6 +48,10 @@ ROWS = {
     "best": ("ours: PacGAN2 + EMA 0.999, lr 5e-4 (the demo's defaults)", ""),
     "wide": ("ours, wider: the same with 256 hidden units per layer", "--width 256"),
     "longer": ("ours, longer: the demo's defaults for 24,000 steps", "--iters 24000"),
+    "info": (
+        "ours, InfoGAN: a code with one value per mode, EMA 0.999, lr 5e-4 falling to 0",
+        "--info --lr-schedule linear",
+    ),
 }
 # The published rows the issue quotes: (paper, row, ring modes, ring high-quality %, ring KL,
 # grid modes, grid high-quality %, grid KL); a dash where we do not quote the paper.

@@ -82,6 +82,27 @@ def test_mixture_demo_writes_its_pictures_and_metrics(tmp_path):
     assert "modes" in output and str(tmp_path) in output
 
 
+def test_mixture_demo_with_infogan_gives_g_one_code_per_mode(tmp_path):
+    import json
+
+    import tinygan
+
+    flags = ["--data", "grid", "--info", "--iters", "60", "--frames", "2", "--width", "16"]
+    run_script("demos/mixture_2d.py", *flags, "--out", str(tmp_path))
+    checkpoint = tinygan.load(tmp_path / "checkpoint.npz")
+    assert checkpoint["generator"]["body.0.weight"].shape == (16, 2 + 25)  # z, then the code
+    assert checkpoint["discriminator"]["6.weight"].shape == (1 + 25, 16)  # logit, then guesses
+    assert checkpoint["config"]["pack"] == 1 and checkpoint["config"]["info_weight"] == 1.0
+    assert json.loads((tmp_path / "metrics.json").read_text())["num_modes"] == 25
+    refused = subprocess.run(
+        [sys.executable, "demos/mixture_2d.py", "--info", "--pack", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2 and "--info judges one sample at a time" in refused.stderr
+
+
 def test_saturation_demo_shows_the_minimax_gradient_vanishing(tmp_path):
     import json
 
