@@ -98,17 +98,21 @@ def test_mnist_gan_spectral_norm_replaces_batch_norm_in_the_discriminator(tmp_pa
     assert not any("running_mean" in name for name in discriminator)  # no batch norm left
 
 
+@pytest.mark.parametrize("model", ["cgan", "infogan"])
 @pytest.mark.parametrize("name", ["standin", "cuda"])
-def test_mnist_gan_runs_unchanged_on_the_cuda_device(name, tmp_path, fake_mnist, monkeypatch):
+def test_mnist_gan_runs_unchanged_on_the_cuda_device(
+    name, model, tmp_path, fake_mnist, monkeypatch
+):
     """'standin' is device 'cuda' backed by the CuPy stand-in, which refuses any implicit trip
     to NumPy; 'cuda' is a real GPU, skipped where there is none."""
     monkeypatch.setattr(backend, "_cuda", backend._cuda)  # restored after the test
     monkeypatch.setattr(random, "_cuda", None)
     device = use_device(name)
-    argv = ["mnist_gan.py", "--model", "cgan", "--device", device, "--data-dir", str(fake_mnist)]
+    argv = ["mnist_gan.py", "--model", model, "--device", device, "--data-dir", str(fake_mnist)]
     argv += ["--out", str(tmp_path), "--iters", "2", "--held-out", "100", "--eval-samples", "50"]
     monkeypatch.setattr(sys, "argv", argv)
     runpy.run_path(str(ROOT / "demos" / "mnist_gan.py"), run_name="__main__")
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert metrics["settings"]["device"] == "cuda" and metrics["steps"] == 2
-    assert 0 <= metrics["conditional_accuracy"]["generated"] <= 1
+    score = "conditional_accuracy" if model == "cgan" else "code_purity"
+    assert 0 <= metrics[score]["generated"] <= 1
