@@ -52,6 +52,10 @@ ROWS = {
         "ours, InfoGAN: a code with one value per mode, EMA 0.999, lr 5e-4 falling to 0",
         "--info --lr-schedule linear",
     ),
+    "info_w2": (
+        "ours, InfoGAN with the code's loss weighted 2 (lambda 2)",
+        "--info --lr-schedule linear --info-weight 2",
+    ),
 }
 # The published rows the issue quotes: (paper, row, ring modes, ring high-quality %, ring KL,
 # grid modes, grid high-quality %, grid KL); a dash where we do not quote the paper.
