@@ -1,7 +1,7 @@
 """The mode-collapse table: every loss and remedy on the ring and the grid, over several seeds,
 beside the published rows of VEEGAN (Srivastava et al. 2017) and PacGAN (Lin et al. 2018).
 
-    python demos/mode_collapse_table.py                 # 10 settings x 2 datasets x 5 seeds
+    python demos/mode_collapse_table.py                 # 14 settings x 2 datasets x 5 seeds
     python demos/mode_collapse_table.py --jobs 2        # two runs at a time (one per core)
     python demos/mode_collapse_table.py --seeds 0 --rows plain_ns best   # a quick look
 
@@ -10,7 +10,8 @@ by one command, printed in table.md), and reads back its metrics.json. Runs that
 metrics.json are not run again: an interrupted table continues where it stopped.
 
 Every row trains the same networks (3 hidden layers of 128 ReLUs for G and D; 256 in the "wider"
-row), with batch 512 and Adam, betas (0.5, 0.999). The settings differ only in what the row
+row; in the InfoGAN rows G also takes the code and D has one more output per code value), with
+batch 512 and Adam, betas (0.5, 0.999). The settings differ only in what the row
 names. Written into --out: table.md (the README's table) and results.json (every run's numbers).
 """
 
