@@ -22,6 +22,7 @@ from tinygan.metrics import (
     conditional_accuracy,
     frechet_distance,
     load_classifier,
+    mnist_report,
     parzen_log_likelihood,
 )
 from tinygan.metrics.mnist_classifier import WEIGHTS
@@ -165,3 +166,26 @@ def test_the_committed_evaluator_is_accurate_on_the_held_out_digits():
     assert accuracy >= 0.985 and accuracy == pytest.approx(
         tinygan.load(WEIGHTS)["held_out_accuracy"]
     )
+
+
+def test_mnist_report_with_codes_names_them_and_needs_the_real_labels():
+    rng = np.random.default_rng(0)
+    generated, real = rng.uniform(-1, 1, (60, 1, 28, 28)), rng.uniform(-1, 1, (40, 1, 28, 28))
+    codes, labels = np.arange(60) % 10, np.arange(40) % 10
+    classifier = load_classifier()
+    report = mnist_report(
+        generated,
+        real,
+        real,
+        classifier,
+        asked=codes,
+        held_out_labels=labels,
+        parzen=False,
+        codes=codes,
+    )
+    for side in ("generated", "real"):  # naming each code after its commonest digit can only
+        purity, accuracy = report["code_purity"][side], report["conditional_accuracy"][side]
+        assert accuracy <= purity <= 1  # match more images than naming code k digit k does
+        assert len(report["code_digits"][side]) == 10
+    with pytest.raises(ValueError, match="with `codes`, give `held_out_labels`"):
+        mnist_report(generated, real, real, classifier, parzen=False, codes=codes)
