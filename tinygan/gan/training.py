@@ -95,8 +95,9 @@ class GANTrainer:
     (z, code), an integer category per sample, and the trainer calls G(z, code) but D(x) alone.
     D returns [N, 1 + K]: column 0 is the real/fake logit, the other K columns guess the code.
     Both players also minimize info_weight * cross_entropy(guess on G(z, code), code), which
-    lowers a bound on the mutual information between code and image: G learns to make each
-    code visibly different, with no labels (on MNIST the codes tend to become the digits).
+    raises log K - that cross-entropy, a lower bound on the mutual information between code and
+    image: G learns to make each code visibly different, with no labels (on MNIST the codes tend
+    to become the digits).
     """
 
     def __init__(self, generator, discriminator, sample_real, sample_noise, config=None):
