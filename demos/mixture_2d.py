@@ -148,8 +148,8 @@ trainer = gan.GANTrainer(generator, discriminator, sample_real, sample_noise, co
 
 
 # ---- what a snapshot shows ------------------------------------------------------------------
-fixed_noise = sample_noise(2500)  # the same z (and InfoGAN codes) at every snapshot
-fixed_noise = fixed_noise if CODES else (fixed_noise,)
+# The same z (and InfoGAN codes) at every snapshot, as a tuple of G's arguments.
+fixed_noise = sample_noise(2500) if CODES else (sample_noise(2500),)
 side = np.linspace(-extent, extent, 80)
 grid_points = np.stack(np.meshgrid(side, side), -1).reshape(-1, 2)
 

@@ -77,10 +77,8 @@ def mnist_report(
     if codes is not None:
         if held_out_labels is None:
             raise ValueError("mnist_report: with `codes`, give `held_out_labels` for the reference")
-        (fake_purity, fake_digits), (real_purity, real_digits) = (
-            code_purity(p_fake, codes),
-            code_purity(p_real, held_out_labels),
-        )
+        fake_purity, fake_digits = code_purity(p_fake, codes)
+        real_purity, real_digits = code_purity(p_real, held_out_labels)
         report["code_purity"] = {"generated": fake_purity, "real": real_purity}
         report["code_digits"] = {"generated": fake_digits, "real": real_digits}
     if parzen:
