@@ -5,6 +5,8 @@
     python demos/mixture_2d.py --pack 1 --ema 0 --lr-g 2e-4 --lr-d 2e-4 --iters 4000
                                                     # the plain GAN: it collapses
     python demos/mixture_2d.py --info               # InfoGAN: one code per mode, no bridges
+    python demos/mixture_2d.py --clusters 50 --lr-schedule linear
+                                                    # self-conditioned: the best of them all
 
 The defaults are the remedies that work here: PacGAN's packing (D judges 2 samples at once,
 so a generator that puts both on one mode gives itself away), and a moving average of the
@@ -16,7 +18,15 @@ it must stretch across the gaps, and what lands there ("bridges") is low quality
 G a categorical code beside z, with one value per mode (InfoGAN, Chen et al. 2016: D must also
 guess the code from the sample, so G makes each code's samples unlike the others'). The jumps
 between modes then happen between codes, and z only has to cover one mode. That uses the number
-of modes, which the other settings do not know.
+of modes, which the other settings do not know, and G must still find which code goes where: now
+and then two codes settle on one mode and one code straddles two.
+
+--clusters K removes that search (the self-conditioned GAN, Liu et al. 2020): k-means splits a
+large data sample into K clusters before training, and G and D are both told a sample's cluster,
+as in a conditional GAN. Each cluster lies inside one mode once K is at least the number of
+modes (50 serves both benchmarks), and the clusters are asked for as often as they occur in the
+data, so the mass per mode comes out right. (The paper clusters D's features, and again during
+training, because pixels are poor features; in 2-D the coordinates themselves will do.)
 
 These are the benchmarks of the mode-collapse tables (VEEGAN, Srivastava et al. 2017; PacGAN,
 Lin et al. 2018): a generator that covers only some of the modes is easy to see and to count.
@@ -46,6 +56,7 @@ from matplotlib.animation import FuncAnimation, PillowWriter  # noqa: E402
 import tinygan  # noqa: E402
 from tinygan import gan, nn, plots  # noqa: E402
 from tinygan.data import toy  # noqa: E402
+from tinygan.data.kmeans import kmeans  # noqa: E402
 from tinygan.metrics.mixtures import mode_coverage  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -70,12 +81,17 @@ parser.add_argument("--lr-schedule", default="constant", choices=gan.LR_SCHEDULE
 parser.add_argument("--width", type=int, default=128, help="hidden units per layer")
 parser.add_argument("--info", action="store_true", help="InfoGAN: a code with one value per mode")
 parser.add_argument("--info-weight", type=float, default=1.0, help="InfoGAN's lambda")
+parser.add_argument(
+    "--clusters", type=int, default=0, help="self-conditioned GAN: k-means clusters (0: off)"
+)
 parser.add_argument("--frames", type=int, default=24, help="snapshots for the GIF")
 args = parser.parse_args()
+if args.info and args.clusters:
+    parser.error("choose one of --info and --clusters")
 if args.pack is None:
-    args.pack = 1 if args.info else 2
-if args.info and args.pack != 1:
-    parser.error("--info judges one sample at a time: use it without --pack, or with --pack 1")
+    args.pack = 1 if args.info or args.clusters else 2
+if (args.info or args.clusters) and args.pack != 1:
+    parser.error("--info and --clusters judge one sample at a time: use them without --pack")
 out = Path(args.out or f"runs/{args.data}")
 out.mkdir(parents=True, exist_ok=True)
 tinygan.manual_seed(args.seed)
@@ -86,17 +102,31 @@ data = toy.ring() if args.data == "ring" else toy.grid()
 extent = 1.5 if args.data == "ring" else 5.5  # the square the pictures show
 
 
+if args.clusters:  # self-conditioned GAN: k-means finds the clusters of a large data sample
+    centroids, _ = kmeans(data.sample(10_000).numpy(), args.clusters, seed=args.seed)
+    centroids = tinygan.tensor(centroids, dtype=tinygan.float32, device=device)
+
+
+def cluster_of(x):
+    """The label of each point: the index of its nearest centroid."""
+    return ((x.unsqueeze(1) - centroids) ** 2).sum(2).argmin(1)
+
+
 def sample_real(n):
-    return data.sample(n, device=device)
+    x = data.sample(n, device=device)
+    return (x, cluster_of(x)) if args.clusters else x
 
 
-CODES = data.num_modes if args.info else 0
+# G's second input: InfoGAN's code (one value per mode) or the cluster label; none by default.
+LABELS = data.num_modes if args.info else args.clusters
 
 
 def sample_noise(n):
     z = tinygan.randn(n, 2, device=device)
-    if CODES:  # InfoGAN: (z, code), the code uniform over its values
-        return z, tinygan.randint(0, CODES, (n,), device=device)
+    if args.info:  # (z, code), the code uniform over its values
+        return z, tinygan.randint(0, LABELS, (n,), device=device)
+    if args.clusters:  # (z, label): the labels of a fresh real batch, so each cluster is
+        return z, sample_real(n)[1]  # asked for as often as it occurs in the data
     return z
 
 
@@ -114,20 +144,25 @@ def mlp(inputs, outputs):
     ).to(device)
 
 
-class CodedGenerator(nn.Module):
-    """InfoGAN's G(z, code): the MLP fed z beside the code, one-hot."""
+def one_hot(labels):
+    return (labels.reshape(-1, 1) == tinygan.arange(LABELS, device=device)).float()
 
-    def __init__(self):
+
+class Labelled(nn.Module):
+    """An MLP fed its input beside a label, one-hot: G(z, code or cluster) or D(x, cluster)."""
+
+    def __init__(self, inputs, outputs):
         super().__init__()
-        self.body = mlp(2 + CODES, 2)
+        self.body = mlp(inputs + LABELS, outputs)
 
-    def forward(self, z, code):
-        one_hot = (code.reshape(-1, 1) == tinygan.arange(CODES, device=device)).float()
-        return self.body(tinygan.cat([z, one_hot], dim=1))
+    def forward(self, x, label):
+        return self.body(tinygan.cat([x, one_hot(label)], dim=1))
 
 
-if CODES:  # D's outputs: the real/fake logit, then one logit per code value (its guess)
-    generator, discriminator = CodedGenerator(), mlp(2, 1 + CODES)
+if args.info:  # D's outputs: the real/fake logit, then one logit per code value (its guess)
+    generator, discriminator = Labelled(2, 2), mlp(2, 1 + LABELS)
+elif args.clusters:  # a conditional GAN: both players are told the cluster
+    generator, discriminator = Labelled(2, 2), Labelled(2, 1)
 else:
     generator, discriminator = mlp(2, 2), mlp(2 * args.pack, 1)  # D sees `pack` samples at once
 config = gan.TrainingConfig(
@@ -142,23 +177,30 @@ config = gan.TrainingConfig(
     weight_clip=args.clip,
     ema_decay=args.ema,
     lr_schedule=args.lr_schedule,
-    info_weight=args.info_weight if CODES else 0.0,
+    info_weight=args.info_weight if args.info else 0.0,
 )
 trainer = gan.GANTrainer(generator, discriminator, sample_real, sample_noise, config)
 
 
 # ---- what a snapshot shows ------------------------------------------------------------------
-# The same z (and InfoGAN codes) at every snapshot, as a tuple of G's arguments.
-fixed_noise = sample_noise(2500) if CODES else (sample_noise(2500),)
+# The same z (and codes or labels) at every snapshot, as a tuple of G's arguments.
+fixed_noise = sample_noise(2500) if LABELS else (sample_noise(2500),)
 side = np.linspace(-extent, extent, 80)
 grid_points = np.stack(np.meshgrid(side, side), -1).reshape(-1, 2)
 
 
+def judge(points, labels):
+    """D's real/fake logits (InfoGAN's D: without the guesses of the code)."""
+    logits = discriminator(points, labels) if args.clusters else discriminator(points)
+    return logits[:, :1]
+
+
 def discriminator_map():
-    """D(x) on a grid (for PacGAN, D judging `pack` copies of the same point)."""
+    """D(x) on a grid (for PacGAN, D judging `pack` copies of the same point; for the
+    self-conditioned GAN, each point judged as a member of its nearest cluster)."""
     points = tinygan.tensor(np.tile(grid_points, args.pack), dtype=tinygan.float32, device=device)
     with tinygan.no_grad():
-        logits = discriminator(points)[:, :1]  # (InfoGAN: without the guesses of the code)
+        logits = judge(points, cluster_of(points) if args.clusters else None)
     values = (
         tinygan.sigmoid(logits) if config.objective in ("minimax", "non_saturating") else logits
     )
@@ -167,8 +209,10 @@ def discriminator_map():
 
 def generator_arrows(count=120):
     """-d(generator loss)/d(sample) at a few generated samples: the direction D pushes them."""
-    samples = generator(*(part[:count] for part in fixed_noise)).detach().requires_grad_()
-    loss = trainer.objective.generator_loss(discriminator(gan.pack(samples, args.pack))[:, :1])
+    arguments = [part[:count] for part in fixed_noise]
+    samples = generator(*arguments).detach().requires_grad_()
+    labels = arguments[1] if args.clusters else None
+    loss = trainer.objective.generator_loss(judge(gan.pack(samples, args.pack), labels))
     (push,) = tinygan.grad(loss, samples)
     return samples.numpy(), -push.numpy()
 
