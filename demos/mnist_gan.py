@@ -1,13 +1,16 @@
 """GANs on MNIST digits: DCGAN (Radford et al. 2016), the fully connected GAN of the original
 paper (Goodfellow et al. 2014), a conditional DCGAN that draws the digit it is asked for
 (Mirza and Osindero 2014), or InfoGAN (Chen et al. 2016): a DCGAN whose G also takes a code
-of 10 values that D must guess, so that G learns 10 kinds of image without seeing a label.
+of 10 values that D must guess, so that G learns 10 kinds of image without seeing a label, or a
+self-conditioned DCGAN (Liu et al. 2020): k-means splits the training digits into --clusters
+groups by their pixels, and the conditional DCGAN is trained on those groups instead of labels.
 Each is scored by the evaluator's numbers beside those of real digits.
 
     python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k               # DCGAN
     python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k --model mlp   # the paper's MLPs
     python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k --model cgan  # conditional
     python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k --model infogan
+    python demos/mnist_gan.py --data-dir ../shared/data/mnist-10k --model selfcond
     python demos/mnist_gan.py ... --iters 8000      # run longer: it resumes from its checkpoint
     python demos/mnist_gan.py ... --spectral-norm   # D spectrally normalized, without batch norm
     python demos/mnist_gan.py ... --lr-g 1e-4 --lr-d 4e-4   # TTUR: D learns faster than G
@@ -15,7 +18,8 @@ Each is scored by the evaluator's numbers beside those of real digits.
 Trained on the first 8,000 digits of the folder; the last 2,000 are held out for the metrics.
 Written into --out (default runs/mnist-<model>):
   samples_over_training.png  the grid of 64 fixed noise vectors at several steps (cgan: 80, one
-                             row per digit; infogan: 80, one row per code)
+                             row per digit; infogan: 80, one row per code;
+                             selfcond: 80, one row for each of the first 10 clusters)
   final.png                  that grid at the end
   training.gif               the grid at every snapshot
   interpolation.png          G along straight lines between pairs of noise vectors
@@ -24,7 +28,8 @@ Written into --out (default runs/mnist-<model>):
   metrics.json               classifier score, Fréchet distance, digits covered, Parzen
                              log-likelihood (cgan: also the fraction classified as the digit
                              asked for; infogan: the digit each code became, and the fraction
-                             of images read as it): each for 10,000 generated and real digits
+                             of images read as it; selfcond: the same for each cluster):
+                             each for 10,000 generated and real digits
 """
 
 import argparse
@@ -37,10 +42,13 @@ import numpy as np
 import tinygan
 from tinygan import gan, nn, plots
 from tinygan.data import load_mnist, scale
+from tinygan.data.kmeans import kmeans
 from tinygan.metrics import load_classifier, mnist_report
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-parser.add_argument("--model", default="dcgan", choices=["dcgan", "mlp", "cgan", "infogan"])
+parser.add_argument(
+    "--model", default="dcgan", choices=["dcgan", "mlp", "cgan", "infogan", "selfcond"]
+)
 parser.add_argument("--data-dir", default=None, help="folder with the MNIST IDX files")
 parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
 parser.add_argument("--seed", type=int, default=0)
@@ -63,6 +71,7 @@ parser.add_argument(
 parser.add_argument(
     "--info-weight", type=float, default=1.0, help="infogan: lambda of the code's loss"
 )
+parser.add_argument("--clusters", type=int, default=50, help="selfcond: k-means clusters")
 parser.add_argument(
     "--held-out", type=int, default=2000, help="the last N digits: never trained on"
 )
@@ -81,23 +90,29 @@ if len(digits) <= 2 * args.held_out:
     )
 train, held_out = digits[: -args.held_out], digits[-args.held_out :]
 train_labels = labels[: -args.held_out].astype(np.int64)
+LATENT = 100
+CONDITIONAL = args.model in ("cgan", "selfcond")  # D is told each image's label
+INFO = args.model == "infogan"
+SELF_CONDITIONED = args.model == "selfcond"
+CODED = CONDITIONAL or INFO  # G takes a category beside z: a label, or InfoGAN's code
+if SELF_CONDITIONED:  # the labels are clusters of the pixels: no digit label is used
+    _, train_labels = kmeans(train.reshape(len(train), -1), args.clusters, seed=args.seed)
+CATEGORIES = args.clusters if SELF_CONDITIONED else 10
 train_on_device = tinygan.tensor(train, device=device)  # moved once; batches are drawn there
 labels_on_device = tinygan.tensor(train_labels, device=device)
-LATENT = 100
-CONDITIONAL = args.model == "cgan"
-INFO = args.model == "infogan"
-CODED = CONDITIONAL or INFO  # G takes a category beside z: the digit asked for, or the code
 
 
 def sample_real(n):
     chosen = tinygan.randint(0, len(train), (n,), device=device)
     if CONDITIONAL:
-        return train_on_device[chosen], labels_on_device[chosen]  # D sees each digit's label
+        return train_on_device[chosen], labels_on_device[chosen]  # D sees each image's label
     return train_on_device[chosen]
 
 
 def sample_noise(n):
     z = tinygan.randn(n, LATENT, device=device)
+    if SELF_CONDITIONED:  # the clusters of random training digits: each cluster is
+        return z, sample_real(n)[1]  # asked for as often as it occurs
     if CODED:  # the digits G is asked for (cgan), or the code it must make visible (infogan)
         return z, tinygan.randint(0, 10, (n,), device=device)
     return z
@@ -174,11 +189,11 @@ def mlp():
 
 class ConditionalGenerator(nn.Module):
     """G(z, y): the DCGAN generator fed z beside a learned 10-dimensional vector for the
-    category y (the digit asked for, or InfoGAN's code)."""
+    category y (the digit asked for, a cluster, or InfoGAN's code)."""
 
     def __init__(self):
         super().__init__()
-        self.code = nn.Embedding(10, 10)
+        self.code = nn.Embedding(CATEGORIES, 10)
         self.body = dcgan_generator(inputs=LATENT + 10)
 
     def forward(self, z, digit):
@@ -195,7 +210,7 @@ class ProjectionDiscriminator(nn.Module):
         body = dcgan_discriminator()
         self.features = body[:-1]  # everything before the last Linear
         self.score = body[-1]
-        self.label_direction = nn.Embedding(10, 2 * WIDTH * 7 * 7)
+        self.label_direction = nn.Embedding(CATEGORIES, 2 * WIDTH * 7 * 7)
         nn.init.normal_(self.label_direction.weight, 0.0, 0.02)  # small, like the other weights
 
     def forward(self, x, digit):
@@ -246,7 +261,7 @@ fixed_noise = tinygan.tensor(
     tinygan.float32,
     device=device,
 )
-fixed_digits = tinygan.tensor(np.repeat(np.arange(10), 8), device=device)
+fixed_digits = tinygan.tensor(np.repeat(np.arange(10) % CATEGORIES, 8), device=device)
 
 
 def generate(noise, digits=None):
@@ -291,12 +306,14 @@ ends = tinygan.tensor(
 weights = np.linspace(0, 1, 10)[None, :, None]  # 8 rows of 10 steps from one z to another
 line = (1 - weights) * ends.numpy()[0][:, None] + weights * ends.numpy()[1][:, None]
 line = tinygan.tensor(line.reshape(-1, LATENT), tinygan.float32, device=device)
-line_digits = tinygan.tensor(np.repeat(np.arange(8), 10), device=device)  # cgan: row r is r
+line_digits = tinygan.tensor(np.repeat(np.arange(8) % CATEGORIES, 10), device=device)  # row r: r
 plots.save_image_grid(generate(line, line_digits), out / "interpolation.png", rows=8)
 
 # ---- numbers ------------------------------------------------------------------------------------
 evaluation_started = time.perf_counter()
 asked = np.arange(args.eval_samples) % 10  # cgan, infogan: each digit (code) equally often
+if SELF_CONDITIONED:  # each cluster as often as in the training digits
+    asked = train_labels[np.random.default_rng(args.seed).integers(0, len(train), len(asked))]
 generated = np.concatenate(
     [
         generate(
@@ -310,9 +327,9 @@ report = mnist_report(
     train,
     held_out,
     load_classifier(device),
-    asked=asked if CONDITIONAL else None,
+    asked=asked if args.model == "cgan" else None,
     held_out_labels=labels[-args.held_out :],
-    codes=asked if INFO else None,  # which digit each InfoGAN code became, and how cleanly
+    codes=asked if INFO or SELF_CONDITIONED else None,  # the digit each code (cluster) became
 )
 metrics = {
     "model": args.model,
@@ -335,6 +352,7 @@ for name, values in report.items():
     elif isinstance(fake, float):
         fake, real = f"{fake:.3f}", f"{real:.3f}"
     print(f"  {name:24s} {fake}  [{real}]")
-if INFO:
-    print(f"  codes 0-9 became the digits {report['code_digits']['generated']}")
+if INFO or SELF_CONDITIONED:
+    became = report["code_digits"]["generated"]
+    print(f"  {'codes' if INFO else 'clusters'} 0-{CATEGORIES - 1} became the digits {became}")
 print(f"({time.perf_counter() - evaluation_started:.0f} s); pictures and metrics.json in {out}/")

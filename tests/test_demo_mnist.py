@@ -41,7 +41,7 @@ def run(script, *flags):
     return result.stdout
 
 
-@pytest.mark.parametrize("model", ["mlp", "dcgan", "cgan", "infogan"])
+@pytest.mark.parametrize("model", ["mlp", "dcgan", "cgan", "infogan", "selfcond"])
 def test_mnist_gan_writes_pictures_and_metrics_and_resumes(tmp_path, fake_mnist, model):
     flags = ["--model", model, "--data-dir", fake_mnist, "--out", tmp_path, "--held-out", 100]
     flags += ["--snapshot-every", 2, "--checkpoint-every", 2, "--eval-samples", 150]
@@ -90,6 +90,19 @@ def test_mnist_gan_infogan_has_a_code_head_and_reports_what_the_codes_became(tmp
     assert "codes 0-9 became the digits" in output
 
 
+def test_mnist_gan_self_conditioned_learns_from_clusters_not_labels(tmp_path, fake_mnist):
+    flags = ["--data-dir", fake_mnist, "--out", tmp_path, "--held-out", 100, "--iters", 2]
+    output = run(
+        "mnist_gan.py", *flags, "--eval-samples", 50, "--model", "selfcond", "--clusters", 7
+    )
+    checkpoint = tinygan.load(tmp_path / "checkpoint.npz")
+    assert checkpoint["generator"]["code.weight"].shape == (7, 10)  # G is told the cluster
+    assert checkpoint["discriminator"]["label_direction.weight"].shape == (7, 2 * 64 * 7 * 7)
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert len(metrics["code_digits"]["generated"]) == 7 and "conditional_accuracy" not in metrics
+    assert "clusters 0-6 became the digits" in output
+
+
 def test_mnist_gan_spectral_norm_replaces_batch_norm_in_the_discriminator(tmp_path, fake_mnist):
     flags = ["--data-dir", fake_mnist, "--out", tmp_path, "--held-out", 100, "--iters", 1]
     run("mnist_gan.py", *flags, "--eval-samples", 50, "--width", 8, "--spectral-norm")
@@ -98,7 +111,7 @@ def test_mnist_gan_spectral_norm_replaces_batch_norm_in_the_discriminator(tmp_pa
     assert not any("running_mean" in name for name in discriminator)  # no batch norm left
 
 
-@pytest.mark.parametrize("model", ["cgan", "infogan"])
+@pytest.mark.parametrize("model", ["cgan", "infogan", "selfcond"])
 @pytest.mark.parametrize("name", ["standin", "cuda"])
 def test_mnist_gan_runs_unchanged_on_the_cuda_device(
     name, model, tmp_path, fake_mnist, monkeypatch
