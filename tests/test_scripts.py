@@ -107,15 +107,16 @@ def test_mixture_demo_with_infogan_gives_g_one_code_per_mode(tmp_path):
 def test_mixture_demo_self_conditioned_covers_the_grid_in_a_short_run(tmp_path):
     import tinygan
 
-    # 1,500 steps without the moving average: 25/25 modes and about 90 % high quality (8 s)
-    flags = ["--data", "grid", "--clusters", "50", "--ema", "0", "--iters", "1500", "--width", "32"]
+    # 3,000 steps without the moving average: 25/25 modes and 90-98 % high quality in seeds
+    # 0-2 (11 s); the thresholds leave room for other BLAS builds and thread counts
+    flags = ["--data", "grid", "--clusters", "50", "--ema", "0", "--iters", "3000", "--width", "32"]
     run_script("demos/mixture_2d.py", *flags, "--frames", "2", "--out", str(tmp_path))
     checkpoint = tinygan.load(tmp_path / "checkpoint.npz")
     assert checkpoint["generator"]["body.0.weight"].shape == (32, 2 + 50)  # z, then the label
     assert checkpoint["discriminator"]["body.0.weight"].shape == (32, 2 + 50)  # x, the label
     assert checkpoint["config"]["pack"] == 1 and checkpoint["config"]["info_weight"] == 0.0
     metrics = json.loads((tmp_path / "metrics.json").read_text())
-    assert metrics["modes"] >= 20 and metrics["high_quality"] > 0.6  # loose thresholds
+    assert metrics["modes"] >= 23 and metrics["high_quality"] > 0.7
     assert "one of --info and --clusters" in refusal(
         "demos/mixture_2d.py", "--info", "--clusters", "8"
     )
