@@ -95,7 +95,9 @@ CONDITIONAL = args.model in ("cgan", "selfcond")  # D is told each image's label
 INFO = args.model == "infogan"
 SELF_CONDITIONED = args.model == "selfcond"
 CODED = CONDITIONAL or INFO  # G takes a category beside z: a label, or InfoGAN's code
-if SELF_CONDITIONED:  # the labels are clusters of the pixels: no digit label is used
+# The self-conditioned GAN's labels are clusters of the pixels: no digit label is used. k-means
+# is seeded, so a resumed run finds the same clusters (checked at one and two BLAS threads).
+if SELF_CONDITIONED:
     _, train_labels = kmeans(train.reshape(len(train), -1), args.clusters, seed=args.seed)
 CATEGORIES = args.clusters if SELF_CONDITIONED else 10
 train_on_device = tinygan.tensor(train, device=device)  # moved once; batches are drawn there
