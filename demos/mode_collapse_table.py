@@ -12,7 +12,8 @@ metrics.json are not run again: an interrupted table continues where it stopped.
 Every row trains the same networks (3 hidden layers of 128 ReLUs for G and D; 256 in the "wider"
 row; in the InfoGAN rows G also takes the code and D has one more output per code value; in the
 self-conditioned row both also take the cluster, one-hot), with batch 512 and Adam, betas
-(0.5, 0.999). The settings differ only in what the row names. Written into --out: table.md (the README's table) and results.json (every run's numbers).
+(0.5, 0.999). The settings differ only in what the row names. Written into --out: table.md
+(the README's table) and results.json (every run's numbers).
 """
 
 import argparse
