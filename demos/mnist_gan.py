@@ -14,6 +14,7 @@ Each is scored by the evaluator's numbers beside those of real digits.
     python demos/mnist_gan.py ... --iters 8000      # run longer: it resumes from its checkpoint
     python demos/mnist_gan.py ... --spectral-norm   # D spectrally normalized, without batch norm
     python demos/mnist_gan.py ... --lr-g 1e-4 --lr-d 4e-4   # TTUR: D learns faster than G
+    python demos/mnist_gan.py ... --augment-shift 2   # DiffAugment: D sees every image shifted
 
 Trained on the first 8,000 digits of the folder; the last 2,000 are held out for the metrics.
 Written into --out (default runs/mnist-<model>):
@@ -29,7 +30,8 @@ Written into --out (default runs/mnist-<model>):
                              log-likelihood (cgan: also the fraction classified as the digit
                              asked for; infogan: the digit each code became, and the fraction
                              of images read as it; selfcond: the same for each cluster):
-                             each for 10,000 generated and real digits
+                             each for 10,000 generated and real digits; and how often D
+                             calls training digits real against held-out ones
 """
 
 import argparse
@@ -42,7 +44,7 @@ import numpy as np
 import tinygan
 from tinygan import gan, nn, plots
 from tinygan.data import load_mnist, scale
-from tinygan.data.kmeans import kmeans
+from tinygan.data.kmeans import kmeans, squared_distances
 from tinygan.metrics import load_classifier, mnist_report
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -71,6 +73,12 @@ parser.add_argument(
 parser.add_argument(
     "--info-weight", type=float, default=1.0, help="infogan: lambda of the code's loss"
 )
+parser.add_argument(
+    "--augment-shift", type=int, default=0, help="DiffAugment: D sees images shifted up to N px"
+)
+parser.add_argument(
+    "--augment-cutout", type=int, default=0, help="DiffAugment: and an N x N square cut out"
+)
 parser.add_argument("--clusters", type=int, default=50, help="selfcond: k-means clusters")
 parser.add_argument(
     "--held-out", type=int, default=2000, help="the last N digits: never trained on"
@@ -98,7 +106,7 @@ CODED = CONDITIONAL or INFO  # G takes a category beside z: a label, or InfoGAN'
 # The self-conditioned GAN's labels are clusters of the pixels: no digit label is used. k-means
 # is seeded, so a resumed run finds the same clusters (checked at one and two BLAS threads).
 if SELF_CONDITIONED:
-    _, train_labels = kmeans(train.reshape(len(train), -1), args.clusters, seed=args.seed)
+    centroids, train_labels = kmeans(train.reshape(len(train), -1), args.clusters, seed=args.seed)
 CATEGORIES = args.clusters if SELF_CONDITIONED else 10
 train_on_device = tinygan.tensor(train, device=device)  # moved once; batches are drawn there
 labels_on_device = tinygan.tensor(train_labels, device=device)
@@ -242,6 +250,10 @@ config = gan.TrainingConfig(
     betas=(0.5, 0.999),
     ema_decay=args.ema,
     info_weight=args.info_weight if INFO else 0.0,
+    # DiffAugment (Zhao et al. 2020): against a D that learns the 8,000 digits by heart
+    augment=gan.DiffAugment(args.augment_shift, args.augment_cutout, fill=-1.0)
+    if args.augment_shift or args.augment_cutout
+    else None,
 )
 trainer = gan.GANTrainer(generator, discriminator, sample_real, sample_noise, config)
 
@@ -333,6 +345,28 @@ report = mnist_report(
     held_out_labels=labels[-args.held_out :],
     codes=asked if INFO or SELF_CONDITIONED else None,  # the digit each code (cluster) became
 )
+# D's memory (Karras et al. 2020): with few training digits D learns them by heart, and calls
+# the training digits real far more often than held-out digits of the same kind.
+held_out_labels = labels[-args.held_out :].astype(np.int64)
+if SELF_CONDITIONED:  # each held-out digit in the cluster of the nearest centre
+    held_out_labels = squared_distances(held_out.reshape(len(held_out), -1), centroids).argmin(1)
+
+
+def fraction_called_real(images, image_labels, batch=64):
+    batch = min(batch, len(images))  # whole batches like training's (batch norm sees the batch)
+    calls = []
+    for start in range(0, len(images) - batch + 1, batch):
+        chunk = tinygan.tensor(images[start : start + batch], device=device)
+        if CONDITIONAL:
+            chunk = (chunk, tinygan.tensor(image_labels[start : start + batch], device=device))
+        calls.append(trainer.judge(chunk).numpy() > 0)
+    return float(np.concatenate(calls).mean())
+
+
+report["d_calls_real"] = {
+    "training_digits": fraction_called_real(train[: args.held_out], train_labels),
+    "held_out_digits": fraction_called_real(held_out, held_out_labels),
+}
 metrics = {
     "model": args.model,
     "steps": trainer.step,
@@ -345,7 +379,7 @@ metrics = {
 (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
 print(f"metrics on {len(generated)} generated digits (real held-out digits in brackets):")
 for name, values in report.items():
-    if name in ("class_counts", "code_digits"):
+    if name in ("class_counts", "code_digits", "d_calls_real"):
         continue
     fake, real = values["generated"], values["real"]
     if isinstance(fake, dict):  # the Parzen window: mean ± standard error
@@ -357,4 +391,9 @@ for name, values in report.items():
 if INFO or SELF_CONDITIONED:
     became = report["code_digits"]["generated"]
     print(f"  {'codes' if INFO else 'clusters'} 0-{CATEGORIES - 1} became the digits {became}")
+called_real = report["d_calls_real"]
+print(
+    f"  D calls {called_real['training_digits']:.0%} of training digits real and "
+    f"{called_real['held_out_digits']:.0%} of held-out ones (the gap: how much D memorized)"
+)
 print(f"({time.perf_counter() - evaluation_started:.0f} s); pictures and metrics.json in {out}/")

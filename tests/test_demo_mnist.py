@@ -64,6 +64,9 @@ def test_mnist_gan_writes_pictures_and_metrics_and_resumes(tmp_path, fake_mnist,
     assert 1 <= metrics["classifier_score"]["generated"] <= 10
     assert metrics["frechet_distance"]["generated"] >= 0
     assert np.isfinite(metrics["parzen_log_likelihood"]["generated"]["mean"])
+    called_real = metrics["d_calls_real"]
+    assert set(called_real) == {"training_digits", "held_out_digits"}
+    assert all(0 <= fraction <= 1 for fraction in called_real.values())
 
 
 def test_mnist_gan_width_and_learning_rates_reach_the_models(tmp_path, fake_mnist):
@@ -75,6 +78,13 @@ def test_mnist_gan_width_and_learning_rates_reach_the_models(tmp_path, fake_mnis
     assert checkpoint["discriminator"]["0.weight"].shape == (8, 1, 4, 4)  # Conv 1 -> 8
     assert checkpoint["g_optimizer"]["param_groups"][0]["lr"] == pytest.approx(1e-4)
     assert checkpoint["d_optimizer"]["param_groups"][0]["lr"] == pytest.approx(4e-4)
+
+
+def test_mnist_gan_diffaugment_reaches_the_trainer(tmp_path, fake_mnist):
+    flags = ["--data-dir", fake_mnist, "--out", tmp_path, "--held-out", 100, "--iters", 2]
+    run("mnist_gan.py", *flags, "--eval-samples", 50, "--augment-shift", 2, "--augment-cutout", 5)
+    config = tinygan.load(tmp_path / "checkpoint.npz")["config"]
+    assert config["augment"] == "DiffAugment(max_shift=2, cutout=5, fill=-1.0)"
 
 
 def test_mnist_gan_infogan_has_a_code_head_and_reports_what_the_codes_became(tmp_path, fake_mnist):

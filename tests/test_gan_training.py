@@ -407,3 +407,24 @@ def test_infogan_without_a_code_from_sample_noise_is_refused_clearly():
     trainer.sample_noise = lambda n: tinygan.randn(n, 2)
     with pytest.raises(ValueError, match=r"sample_noise must return \(z, code\), got 1 item"):
         trainer.train_step()
+
+
+def test_judge_gives_d_logits_without_augmentation_or_gradients():
+    trainer = make_trainer(pack=2, augment=lambda x: x * 0)  # an augmentation judge must skip
+    real = trainer.sample_real(8)
+    logits = trainer.judge(real)
+    expected = trainer.discriminator(gan.pack(real, 2))
+    assert logits.shape == (4, 1) and not logits.requires_grad
+    np.testing.assert_allclose(logits.numpy(), expected.numpy())
+
+
+def test_judge_passes_the_labels_of_a_conditional_gan_and_infogans_logit_only():
+    trainer = make_conditional_trainer()
+    x, labels = trainer.sample_real(8)
+    np.testing.assert_allclose(
+        trainer.judge((x, labels)).numpy(), trainer.discriminator(x, labels).numpy()
+    )
+    assert np.array_equal(trainer.discriminator.labels_seen[0], labels.numpy())
+    info = make_info_trainer()
+    x = info.sample_real(8)
+    assert info.judge(x).shape == (8, 1)

@@ -17,6 +17,7 @@ import math
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -52,6 +53,7 @@ class TrainingConfig:
     pack: int = 1  # PacGAN: D judges `pack` samples at once (its input must be that wide)
     lr_schedule: str = "constant"  # or "linear" / "cosine": both rates fall to 0 over fit()
     info_weight: float = 0.0  # InfoGAN's lambda: D also predicts G's categorical code; 0 = off
+    augment: Callable | None = None  # applied to every batch D sees, e.g. DiffAugment(...)
 
     def __post_init__(self):
         objective(self.objective)  # an unknown name fails here, with the list of names
@@ -166,7 +168,11 @@ class GANTrainer:
                 group["lr"] = lr * factor
 
     def _discriminator_input(self, samples):
-        """Instance noise (annealed to 0), then packing: what D actually sees."""
+        """Augmentation, instance noise (annealed to 0), then packing: what D actually sees.
+        Real and fake batches, in both players' steps, go through the same random
+        transformations (DiffAugment), and G's gradient flows back through them."""
+        if self.config.augment is not None:
+            samples = self.config.augment(samples)
         noise_std = self.config.instance_noise
         if noise_std and self.total_steps:
             noise_std *= max(0.0, 1 - self.step / self.total_steps)
@@ -257,6 +263,14 @@ class GANTrainer:
             )
         return (), noise[1]
 
+    def judge(self, samples):
+        """D's real/fake logits for a batch like ``sample_real`` returns (a conditional GAN:
+        (samples, labels)), as D sees batches in training (batch norm with the batch's
+        statistics) but without augmentation, noise or gradients."""
+        inputs, *condition = _split(samples)
+        with no_grad():
+            return self._judge(pack(inputs, self.config.pack), condition)[0]
+
     def _judge(self, inputs, condition):
         """D on its inputs: (the real/fake logits, InfoGAN's guesses of the code, or None)."""
         out = self.discriminator(inputs, *condition)
@@ -335,9 +349,7 @@ class GANTrainer:
             "d_optimizer": self.d_optimizer.state_dict(),
             "step": self.step,
             "rng": tg_random.get_rng_state(),
-            "config": {
-                k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self.config).items()
-            },
+            "config": {k: _as_saved(v) for k, v in asdict(self.config).items()},
             "history": self.history,
         }
         if self.ema is not None:
@@ -419,6 +431,14 @@ def _mean_output(obj, logits) -> float:
     if obj.name in ("minimax", "non_saturating"):
         return F.sigmoid(logits).mean().item()
     return logits.mean().item()
+
+
+def _as_saved(setting):
+    """A config value as a checkpoint can hold it: tuples as lists, the augmentation as its
+    description (a record of what was used; resuming takes the augmentation from the config)."""
+    if isinstance(setting, tuple):
+        return list(setting)
+    return setting if setting is None or isinstance(setting, int | float | str) else repr(setting)
 
 
 def _update_average(average, model, decay) -> None:

@@ -1,0 +1,89 @@
+"""Differentiable augmentation (DiffAugment, Zhao et al. 2020) for GANs trained on few images.
+
+With a few thousand training images, D soon memorizes them: it calls the training digits real
+and new digits of the same kind fake, and G, chasing D, loses variety. Showing D every image,
+real and fake, in both players' steps, at a random shift and with a random square cut out makes
+memorizing much harder. The transformations are differentiable, so G's gradient flows through
+them, and they are applied to G's images too, so G is still pushed toward the un-augmented
+digits: D compares augmented real with augmented fake, and the two match only when the images
+before augmentation match.
+"""
+
+from __future__ import annotations
+
+from ..creation import arange, randint
+
+__all__ = ["DiffAugment", "cutout", "translate"]
+
+
+def translate(images, max_shift: int, fill: float = 0.0):
+    """Each image of [N, C, H, W] shifted by its own random (dy, dx), each drawn from
+    [-max_shift, max_shift] pixels; the pixels uncovered at the edges become ``fill``."""
+    _check_images("translate", images)
+    if max_shift == 0:
+        return images
+    n, _, height, width = images.shape
+    device = images.device
+    dy = randint(-max_shift, max_shift + 1, (n,), device=device)
+    dx = randint(-max_shift, max_shift + 1, (n,), device=device)
+    # out[i, j] = x[i - dy, j - dx]: a shifted identity matrix on each side moves the rows
+    # (rows[i, k] = 1 where k = i - dy) and the columns (columns[k, j] = 1 where k = j - dx).
+    # Rows and columns that fall off the edge are dropped, so the uncovered pixels are 0,
+    # and subtracting fill first and adding it back after makes them fill.
+    i, j = arange(height, device=device), arange(width, device=device)
+    rows = (i[None, :, None] - dy[:, None, None] == i[None, None, :]).to(images.dtype)
+    columns = (j[None, None, :] - dx[:, None, None] == j[None, :, None]).to(images.dtype)
+    return rows[:, None] @ (images - fill) @ columns[:, None] + fill
+
+
+def cutout(images, size: int, fill: float = 0.0):
+    """Each image of [N, C, H, W] with a random ``size`` x ``size`` square set to ``fill``
+    (DeVries and Taylor 2017). The square may hang over the edge, so that border pixels are
+    cut as often as central ones."""
+    _check_images("cutout", images)
+    if size == 0:
+        return images
+    n, _, height, width = images.shape
+    device = images.device
+    top = randint(1 - size, height, (n,), device=device)
+    left = randint(1 - size, width, (n,), device=device)
+    rows = _inside(arange(height, device=device), top, size, images.dtype)  # [N, H]
+    columns = _inside(arange(width, device=device), left, size, images.dtype)  # [N, W]
+    keep = 1 - rows[:, None, :, None] * columns[:, None, None, :]  # [N, 1, H, W]: 0 in the square
+    # d out / d x = keep: the gradient passes where the image is kept, and is 0 in the square
+    return images * keep + fill * (1 - keep)
+
+
+class DiffAugment:
+    """The augmentation D sees every batch through: a random shift of up to ``max_shift``
+    pixels, then a random ``cutout`` x ``cutout`` square set to ``fill`` (0 turns either off).
+    ``fill`` is the background's value: -1 for images scaled to [-1, 1] with a black
+    background, like MNIST's. Pass it as ``TrainingConfig(augment=DiffAugment(...))``."""
+
+    def __init__(self, max_shift: int = 0, cutout: int = 0, fill: float = 0.0):
+        for name, value in (("max_shift", max_shift), ("cutout", cutout)):
+            if not isinstance(value, int) or value < 0:
+                raise ValueError(f"DiffAugment: {name} must be an integer >= 0, got {value!r}")
+        self.max_shift, self.cutout, self.fill = max_shift, cutout, float(fill)
+
+    def __call__(self, images):
+        images = translate(images, self.max_shift, self.fill)
+        return cutout(images, self.cutout, self.fill)
+
+    def __repr__(self) -> str:
+        return f"DiffAugment(max_shift={self.max_shift}, cutout={self.cutout}, fill={self.fill})"
+
+
+def _inside(positions, starts, size, dtype):
+    """[N, L]: 1 where starts[n] <= positions[l] < starts[n] + size, else 0."""
+    after_start = positions[None, :] >= starts[:, None]
+    before_end = positions[None, :] < starts[:, None] + size
+    return after_start.to(dtype) * before_end.to(dtype)
+
+
+def _check_images(op, images):
+    if images.ndim != 4:
+        raise ValueError(
+            f"{op}: expected images of shape [N, C, H, W], got shape {tuple(images.shape)}; "
+            "augment image batches only (D's other inputs, such as labels, pass untouched)"
+        )
