@@ -26,6 +26,7 @@ Written into --out (default runs/mnist-<model>):
   interpolation.png          G along straight lines between pairs of noise vectors
   curves.png                 losses, D(x) and D(G(z)) over training
   checkpoint.npz             models, optimizers, step and random state: run again to resume
+  generated.npz              the 10,000 digits the metrics were computed on, as 8-bit pixels
   metrics.json               classifier score, Fréchet distance, digits covered, Parzen
                              log-likelihood (cgan: also the fraction classified as the digit
                              asked for; infogan: the digit each code became, and the fraction
@@ -335,6 +336,10 @@ generated = np.concatenate(
         ).numpy()
         for chunk in np.array_split(asked, -(-args.eval_samples // 500))
     ]
+)
+as_bytes = np.round((generated + 1) * 127.5).astype(np.uint8)  # for demos/parzen_real_digits.py
+tinygan.save(
+    {"images": tinygan.tensor(as_bytes), "asked": tinygan.tensor(asked)}, out / "generated.npz"
 )
 report = mnist_report(
     generated,

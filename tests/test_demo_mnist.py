@@ -139,3 +139,33 @@ def test_mnist_gan_runs_unchanged_on_the_cuda_device(
     assert metrics["settings"]["device"] == "cuda" and metrics["steps"] == 2
     score = "conditional_accuracy" if model == "cgan" else "code_purity"
     assert 0 <= metrics[score]["generated"] <= 1
+
+
+def test_parzen_real_digits_rises_with_the_number_of_kernels(tmp_path, fake_mnist):
+    """Digits near 20 prototypes: more real digits as kernels put one nearer each held-out
+    digit, so the log-likelihood rises and the nearest distance falls from row to row; a run's
+    generated.npz gets a row of its own."""
+    rng = np.random.default_rng(1)
+    prototypes = rng.integers(0, 256, (20, 28, 28))
+    noisy = prototypes[rng.integers(0, 20, 1300)] + rng.normal(0, 40, (1300, 28, 28))
+    write_idx(tmp_path / "train-images-idx3-ubyte", np.clip(noisy, 0, 255).astype(np.uint8))
+    write_idx(tmp_path / "train-labels-idx1-ubyte", np.zeros(1300, np.uint8))
+    flags = ["--model", "mlp", "--data-dir", fake_mnist, "--out", tmp_path / "run", "--iters", 1]
+    run("mnist_gan.py", *flags, "--held-out", 100, "--eval-samples", 50)
+    assert tinygan.load(tmp_path / "run" / "generated.npz")["images"].shape == (50, 1, 28, 28)
+    output = run(
+        "parzen_real_digits.py",
+        *("--data-dir", tmp_path, "--held-out", 100),
+        *("--generated", tmp_path / "run" / "generated.npz"),
+    )
+    rows = [line.split() for line in output.splitlines()[1:-1]]  # between header and footer
+    assert [row[0] for row in rows] == [
+        "500",
+        "1,000",
+        "1,200",
+        str(tmp_path / "run" / "generated.npz"),
+    ]
+    likelihoods = [float(row[-5]) for row in rows[:3]]
+    nearest = [float(row[-2]) for row in rows[:3]]
+    assert likelihoods[0] < likelihoods[1] < likelihoods[2]
+    assert nearest[0] > nearest[1] > nearest[2]
