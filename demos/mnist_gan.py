@@ -46,7 +46,7 @@ import tinygan
 from tinygan import gan, nn, plots
 from tinygan.data import load_mnist, scale
 from tinygan.data.kmeans import kmeans, squared_distances
-from tinygan.metrics import load_classifier, mnist_report
+from tinygan.metrics import code_purity, load_classifier, mnist_report
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument(
@@ -108,6 +108,10 @@ CODED = CONDITIONAL or INFO  # G takes a category beside z: a label, or InfoGAN'
 # is seeded, so a resumed run finds the same clusters (checked at one and two BLAS threads).
 if SELF_CONDITIONED:
     centroids, train_labels = kmeans(train.reshape(len(train), -1), args.clusters, seed=args.seed)
+    # How well the pixels' clusters match the digits (the labels are read only for this line)
+    cluster_purity = code_purity(np.eye(10)[labels[: -args.held_out]], train_labels)[0]
+    print(f"k-means: {args.clusters} clusters; {cluster_purity:.1%} of the training digits carry")
+    print("         the most common label of their cluster")
 CATEGORIES = args.clusters if SELF_CONDITIONED else 10
 train_on_device = tinygan.tensor(train, device=device)  # moved once; batches are drawn there
 labels_on_device = tinygan.tensor(train_labels, device=device)
@@ -378,6 +382,7 @@ metrics = {
     "train_seconds_this_run": seconds,
     "seconds_per_step": float(np.median([1 / r["steps_per_second"] for r in trainer.history])),
     "eval_samples": len(generated),
+    **({"cluster_label_purity": cluster_purity} if SELF_CONDITIONED else {}),
     **report,
     "settings": vars(args),
 }

@@ -15,7 +15,8 @@ from conftest import use_device
 
 import tinygan
 from tinygan import backend, random
-from tinygan.data import write_idx
+from tinygan.data import load_mnist, scale, write_idx
+from tinygan.data.kmeans import kmeans
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -111,6 +112,12 @@ def test_mnist_gan_self_conditioned_learns_from_clusters_not_labels(tmp_path, fa
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert len(metrics["code_digits"]["generated"]) == 7 and "conditional_accuracy" not in metrics
     assert "clusters 0-6 became the digits" in output
+    # the clusters' purity against the labels, which only this report reads
+    images, labels = load_mnist(fake_mnist)
+    _, clusters = kmeans(scale(images)[:-100].reshape(200, -1), 7, seed=0)
+    expected = sum(np.bincount(labels[:-100][clusters == k]).max() for k in set(clusters)) / 200
+    assert metrics["cluster_label_purity"] == pytest.approx(expected)
+    assert f"k-means: 7 clusters; {expected:.1%} of the training digits" in output
 
 
 def test_mnist_gan_spectral_norm_replaces_batch_norm_in_the_discriminator(tmp_path, fake_mnist):
