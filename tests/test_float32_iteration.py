@@ -95,6 +95,24 @@ def test_one_trainer_step_stays_float32(recorded_dtypes, options):
     )
 
 
+def test_a_diffaugment_trainer_step_stays_float32(recorded_dtypes):
+    """Shifts and cutouts build their matrices and masks in the images' dtype; R1 takes a
+    double backward through them."""
+    generator = nn.Sequential(nn.Linear(4, 36), nn.Tanh(), nn.Unflatten(1, (1, 6, 6)))
+    discriminator = nn.Sequential(nn.Conv2d(1, 4, 3), nn.Flatten(), nn.Linear(64, 1))
+    trainer = gan.GANTrainer(
+        generator,
+        discriminator,
+        lambda n: tinygan.rand(n, 1, 6, 6),
+        lambda n: tinygan.randn(n, 4),
+        gan.TrainingConfig(batch_size=8, r1=1.0, augment=gan.DiffAugment(2, 3, fill=-1.0)),
+    )
+    trainer.fit(2, progress=False)
+    assert_no_float64(
+        recorded_dtypes, [generator, discriminator], [trainer.g_optimizer, trainer.d_optimizer]
+    )
+
+
 def test_the_flop_count_follows_the_layer_shapes():
     linear = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
     assert benchmark.forward_flops(linear, (3,)) == 2 * (3 * 4 + 4 * 2)
