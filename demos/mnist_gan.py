@@ -108,7 +108,8 @@ CODED = CONDITIONAL or INFO  # G takes a category beside z: a label, or InfoGAN'
 # is seeded, so a resumed run finds the same clusters (checked at one and two BLAS threads).
 if SELF_CONDITIONED:
     centroids, train_labels = kmeans(train.reshape(len(train), -1), args.clusters, seed=args.seed)
-    # How well the pixels' clusters match the digits (the labels are read only for this line)
+    # How well the pixels' clusters match the digits: training never reads the labels; only
+    # this line and the evaluation do
     cluster_purity = code_purity(np.eye(10)[labels[: -args.held_out]], train_labels)[0]
     print(f"k-means: {args.clusters} clusters; {cluster_purity:.1%} of the training digits carry")
     print("         the most common label of their cluster")
@@ -356,13 +357,14 @@ report = mnist_report(
 )
 # D's memory (Karras et al. 2020): with few training digits D learns them by heart, and calls
 # the training digits real far more often than held-out digits of the same kind.
-held_out_labels = labels[-args.held_out :].astype(np.int64)
 if SELF_CONDITIONED:  # each held-out digit in the cluster of the nearest centre
     held_out_labels = squared_distances(held_out.reshape(len(held_out), -1), centroids).argmin(1)
+else:
+    held_out_labels = labels[-args.held_out :].astype(np.int64)
 
 
-def fraction_called_real(images, image_labels, batch=64):
-    batch = min(batch, len(images))  # whole batches like training's (batch norm sees the batch)
+def fraction_called_real(images, image_labels):
+    batch = min(config.batch_size, len(images))  # whole batches, as batch norm saw in training
     calls = []
     for start in range(0, len(images) - batch + 1, batch):
         chunk = tinygan.tensor(images[start : start + batch], device=device)

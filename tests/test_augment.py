@@ -82,15 +82,16 @@ def test_cutout_fills_one_square_clipped_to_the_image(n, height, width, size):
         assert np.all(result[cut] == -7.0)
         assert np.array_equal(cut[0], cut[1]), "every channel loses the same square"
         rows, columns = np.nonzero(cut[0])
-        if rows.size:  # a rectangle, at most size x size, touching the edge if it is smaller
-            top, bottom, left, right = rows.min(), rows.max(), columns.min(), columns.max()
-            assert cut[0, top : bottom + 1, left : right + 1].all()
-            assert cut[0].sum() == (bottom - top + 1) * (right - left + 1)
-            assert bottom - top + 1 <= size and right - left + 1 <= size
-            if bottom - top + 1 < size:
-                assert top == 0 or bottom == height - 1
-            if right - left + 1 < size:
-                assert left == 0 or right == width - 1
+        assert rows.size > 0, "the square always covers at least one pixel"
+        # a rectangle, at most size x size, touching the edge where it is smaller
+        top, bottom, left, right = rows.min(), rows.max(), columns.min(), columns.max()
+        assert cut[0, top : bottom + 1, left : right + 1].all()
+        assert cut[0].sum() == (bottom - top + 1) * (right - left + 1)
+        assert bottom - top + 1 <= size and right - left + 1 <= size
+        if bottom - top + 1 < size:
+            assert top == 0 or bottom == height - 1
+        if right - left + 1 < size:
+            assert left == 0 or right == width - 1
 
 
 def test_cutout_reaches_every_pixel_evenly():
@@ -131,11 +132,15 @@ def test_bad_input_gets_a_clear_error():
         translate(tinygan.randn(4, 10), 2)
     with pytest.raises(ValueError, match=r"cutout: .*got shape \(4, 10\)"):
         cutout(tinygan.randn(4, 10), 2)
-    for bad in (-1, 1.5):
+    for bad in (-1, 1.5, True):
         with pytest.raises(ValueError, match="DiffAugment: max_shift must be an integer >= 0"):
             DiffAugment(max_shift=bad)
     with pytest.raises(ValueError, match="DiffAugment: cutout must be an integer >= 0"):
         DiffAugment(cutout=-2)
+    with pytest.raises(ValueError, match=r"translate: max_shift .* got -1"):
+        translate(tinygan.randn(2, 1, 4, 4), -1)
+    with pytest.raises(ValueError, match=r"cutout: size .* got 2.5"):
+        cutout(tinygan.randn(2, 1, 4, 4), 2.5)
 
 
 def test_the_trainer_shows_d_every_batch_through_the_augmentation(tmp_path):
@@ -165,8 +170,9 @@ def test_the_trainer_shows_d_every_batch_through_the_augmentation(tmp_path):
 
 
 def test_augmented_training_keeps_the_images_it_learns_unshifted():
-    """D sees only shifted digits, yet G learns the unshifted picture: augmenting real and fake
-    alike leaves the un-augmented data as the point where D cannot tell them apart."""
+    """D sees the images shifted (by 0 one time in nine), yet G learns the unshifted picture:
+    augmenting fake images as well as real ones keeps G from learning the shifts. (Without
+    augmentation it learns the picture too; this guards against fakes going un-augmented.)"""
     target = -np.ones((1, 1, 6, 6), np.float32)
     target[..., 2:4, 1:5] = 1.0  # a bar in a fixed place
     generator = nn.Sequential(nn.Linear(2, 36), nn.Tanh(), nn.Unflatten(1, (1, 6, 6)))

@@ -68,6 +68,8 @@ def test_mnist_gan_writes_pictures_and_metrics_and_resumes(tmp_path, fake_mnist,
     called_real = metrics["d_calls_real"]
     assert set(called_real) == {"training_digits", "held_out_digits"}
     assert all(0 <= fraction <= 1 for fraction in called_real.values())
+    training, held_out = (f"{called_real[k]:.0%}" for k in ("training_digits", "held_out_digits"))
+    assert f"D calls {training} of training digits real and {held_out} of held-out" in output
 
 
 def test_mnist_gan_width_and_learning_rates_reach_the_models(tmp_path, fake_mnist):

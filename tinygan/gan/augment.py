@@ -23,6 +23,7 @@ def translate(images, max_shift: int, fill: float = 0.0):
     """Each image of [N, C, H, W] shifted by its own random (dy, dx), each drawn from
     [-max_shift, max_shift] pixels; the pixels uncovered at the edges become ``fill``."""
     _check_images("translate", images)
+    _check_count("translate", "max_shift", max_shift)
     if max_shift == 0:
         return images
     n, _, height, width = images.shape
@@ -33,9 +34,10 @@ def translate(images, max_shift: int, fill: float = 0.0):
     # (rows[i, k] = 1 where k = i - dy) and the columns (columns[k, j] = 1 where k = j - dx).
     # Rows and columns that fall off the edge are dropped, so the uncovered pixels are 0,
     # and subtracting fill first and adding it back after makes them fill.
-    i, j = arange(height, device=device), arange(width, device=device)
-    rows = (i[None, :, None] - dy[:, None, None] == i[None, None, :]).to(images.dtype)
-    columns = (j[None, None, :] - dx[:, None, None] == j[None, :, None]).to(images.dtype)
+    out_row, in_row = arange(height, device=device)[:, None], arange(height, device=device)
+    rows = (out_row - dy[:, None, None] == in_row).to(images.dtype)  # [N, H, H]: [n, i, k]
+    in_column, out_column = arange(width, device=device)[:, None], arange(width, device=device)
+    columns = (out_column - dx[:, None, None] == in_column).to(images.dtype)  # [N, W, W]: [n, k, j]
     # Backward is the matrix products' own: d x = rows^T @ d out @ columns^T, the shift undone.
     return rows[:, None] @ (images - fill) @ columns[:, None] + fill
 
@@ -45,6 +47,7 @@ def cutout(images, size: int, fill: float = 0.0):
     (DeVries and Taylor 2017). The square may hang over the edge, so that border pixels are
     cut as often as central ones."""
     _check_images("cutout", images)
+    _check_count("cutout", "size", size)
     if size == 0:
         return images
     n, _, height, width = images.shape
@@ -65,9 +68,8 @@ class DiffAugment:
     background, like MNIST's. Pass it as ``TrainingConfig(augment=DiffAugment(...))``."""
 
     def __init__(self, max_shift: int = 0, cutout: int = 0, fill: float = 0.0):
-        for name, value in (("max_shift", max_shift), ("cutout", cutout)):
-            if not isinstance(value, int) or value < 0:
-                raise ValueError(f"DiffAugment: {name} must be an integer >= 0, got {value!r}")
+        _check_count("DiffAugment", "max_shift", max_shift)
+        _check_count("DiffAugment", "cutout", cutout)
         self.max_shift, self.cutout, self.fill = max_shift, cutout, float(fill)
 
     def __call__(self, images):
@@ -83,6 +85,11 @@ def _inside(positions, starts, size, dtype):
     after_start = positions[None, :] >= starts[:, None]
     before_end = positions[None, :] < starts[:, None] + size
     return after_start.to(dtype) * before_end.to(dtype)
+
+
+def _check_count(op, name, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{op}: {name} must be an integer >= 0 (pixels), got {value!r}")
 
 
 def _check_images(op, images):

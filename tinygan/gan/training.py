@@ -18,7 +18,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from tqdm import tqdm
@@ -169,8 +169,8 @@ class GANTrainer:
 
     def _discriminator_input(self, samples):
         """Augmentation, instance noise (annealed to 0), then packing: what D actually sees.
-        Real and fake batches, in both players' steps, go through the same random
-        transformations (DiffAugment), and G's gradient flows back through them."""
+        Real and fake batches, in both players' steps, go through transformations of the same
+        kind, drawn afresh for each image (DiffAugment); G's gradient flows back through them."""
         if self.config.augment is not None:
             samples = self.config.augment(samples)
         noise_std = self.config.instance_noise
@@ -265,8 +265,9 @@ class GANTrainer:
 
     def judge(self, samples):
         """D's real/fake logits for a batch like ``sample_real`` returns (a conditional GAN:
-        (samples, labels)), as D sees batches in training (batch norm with the batch's
-        statistics) but without augmentation, noise or gradients."""
+        (samples, labels)), without augmentation, noise or gradients. D stays in its mode: in
+        training mode batch norm uses the batch's statistics, as in a training step, and, as
+        there, moves its running statistics (and spectral norm takes a power-iteration step)."""
         inputs, *condition = _split(samples)
         with no_grad():
             return self._judge(pack(inputs, self.config.pack), condition)[0]
@@ -349,7 +350,9 @@ class GANTrainer:
             "d_optimizer": self.d_optimizer.state_dict(),
             "step": self.step,
             "rng": tg_random.get_rng_state(),
-            "config": {k: _as_saved(v) for k, v in asdict(self.config).items()},
+            "config": {
+                f.name: _as_saved(getattr(self.config, f.name)) for f in fields(self.config)
+            },
             "history": self.history,
         }
         if self.ema is not None:
