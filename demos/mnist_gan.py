@@ -357,26 +357,30 @@ report = mnist_report(
 )
 # D's memory (Karras et al. 2020): with few training digits D learns them by heart, and calls
 # the training digits real far more often than held-out digits of the same kind.
-if SELF_CONDITIONED:  # each held-out digit in the cluster of the nearest centre
-    held_out_labels = squared_distances(held_out.reshape(len(held_out), -1), centroids).argmin(1)
+# What a conditional D is told of each held-out digit: its label, or (selfcond) its cluster,
+# the one with the nearest centre.
+if SELF_CONDITIONED:
+    held_out_categories = squared_distances(held_out.reshape(len(held_out), -1), centroids).argmin(
+        1
+    )
 else:
-    held_out_labels = labels[-args.held_out :].astype(np.int64)
+    held_out_categories = labels[-args.held_out :].astype(np.int64)
 
 
-def fraction_called_real(images, image_labels):
+def fraction_called_real(images, categories):
     batch = min(config.batch_size, len(images))  # whole batches, as batch norm saw in training
     calls = []
     for start in range(0, len(images) - batch + 1, batch):
         chunk = tinygan.tensor(images[start : start + batch], device=device)
         if CONDITIONAL:
-            chunk = (chunk, tinygan.tensor(image_labels[start : start + batch], device=device))
+            chunk = (chunk, tinygan.tensor(categories[start : start + batch], device=device))
         calls.append(trainer.judge(chunk).numpy() > 0)
     return float(np.concatenate(calls).mean())
 
 
 report["d_calls_real"] = {
     "training_digits": fraction_called_real(train[: args.held_out], train_labels),
-    "held_out_digits": fraction_called_real(held_out, held_out_labels),
+    "held_out_digits": fraction_called_real(held_out, held_out_categories),
 }
 metrics = {
     "model": args.model,

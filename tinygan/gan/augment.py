@@ -34,10 +34,8 @@ def translate(images, max_shift: int, fill: float = 0.0):
     # (rows[i, k] = 1 where k = i - dy) and the columns (columns[k, j] = 1 where k = j - dx).
     # Rows and columns that fall off the edge are dropped, so the uncovered pixels are 0,
     # and subtracting fill first and adding it back after makes them fill.
-    out_row, in_row = arange(height, device=device)[:, None], arange(height, device=device)
-    rows = (out_row - dy[:, None, None] == in_row).to(images.dtype)  # [N, H, H]: [n, i, k]
-    in_column, out_column = arange(width, device=device)[:, None], arange(width, device=device)
-    columns = (out_column - dx[:, None, None] == in_column).to(images.dtype)  # [N, W, W]: [n, k, j]
+    rows = _shift_matrices(height, dy, images.dtype)  # [N, H, H]
+    columns = _shift_matrices(width, dx, images.dtype).transpose(1, 2)  # [N, W, W]
     # Backward is the matrix products' own: d x = rows^T @ d out @ columns^T, the shift undone.
     return rows[:, None] @ (images - fill) @ columns[:, None] + fill
 
@@ -78,6 +76,14 @@ class DiffAugment:
 
     def __repr__(self) -> str:
         return f"DiffAugment(max_shift={self.max_shift}, cutout={self.cutout}, fill={self.fill})"
+
+
+def _shift_matrices(length, shifts, dtype):
+    """[N, L, L]: matrix n has a 1 at [i, i - shifts[n]] wherever both lie in [0, L), else 0,
+    so multiplying a vector by it moves the entries down by shifts[n]."""
+    out_index = arange(length, device=shifts.device)[:, None]
+    in_index = arange(length, device=shifts.device)
+    return (out_index - shifts[:, None, None] == in_index).to(dtype)
 
 
 def _inside(positions, starts, size, dtype):
