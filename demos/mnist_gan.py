@@ -15,6 +15,7 @@ Each is scored by the evaluator's numbers beside those of real digits.
     python demos/mnist_gan.py ... --spectral-norm   # D spectrally normalized, without batch norm
     python demos/mnist_gan.py ... --lr-g 1e-4 --lr-d 4e-4   # TTUR: D learns faster than G
     python demos/mnist_gan.py ... --augment-shift 2   # DiffAugment: D sees every image shifted
+    python demos/mnist_gan.py ... --r1 1   # R1: D's gradient at real digits penalized
 
 Trained on the first 8,000 digits of the folder; the last 2,000 are held out for the metrics.
 Written into --out (default runs/mnist-<model>):
@@ -79,6 +80,9 @@ parser.add_argument(
 )
 parser.add_argument(
     "--augment-cutout", type=int, default=0, help="DiffAugment: and an N x N square cut out"
+)
+parser.add_argument(
+    "--r1", type=float, default=0.0, help="R1 penalty's gamma on real digits; 0: off"
 )
 parser.add_argument("--clusters", type=int, default=50, help="selfcond: k-means clusters")
 parser.add_argument(
@@ -256,6 +260,7 @@ config = gan.TrainingConfig(
     betas=(0.5, 0.999),
     ema_decay=args.ema,
     info_weight=args.info_weight if INFO else 0.0,
+    r1=args.r1,  # R1 (Mescheder et al. 2018): D flat at the training digits, less to memorize
     # DiffAugment (Zhao et al. 2020): against a D that learns the 8,000 digits by heart
     augment=gan.DiffAugment(args.augment_shift, args.augment_cutout, fill=-1.0)
     if args.augment_shift or args.augment_cutout

@@ -471,6 +471,14 @@ SPECS = [
         np_batch_norm_train,
         shaped((4, 3, 2, 2), (3,), (3,)),
     ),
+    OpSpec(  # any batch of 2-4 dims; no weight or bias
+        "batch_norm_train_drawn_shape",
+        lambda x: F.batch_norm(x, None, None, training=True),
+        lambda x: np_batch_norm_train(x, np.ones(x.shape[1]), np.zeros(x.shape[1])),
+        lambda data: [
+            data.draw(smooth(data.draw(hnp.array_shapes(min_dims=2, max_dims=4, min_side=2))))
+        ],
+    ),
     OpSpec(
         "batch_norm_eval",
         lambda x, w, b: F.batch_norm(x, t(RUNNING_MEAN, x), t(RUNNING_VAR, x), w, b),
