@@ -16,6 +16,7 @@ Each is scored by the evaluator's numbers beside those of real digits.
     python demos/mnist_gan.py ... --lr-g 1e-4 --lr-d 4e-4   # TTUR: D learns faster than G
     python demos/mnist_gan.py ... --augment-shift 2   # DiffAugment: D sees every image shifted
     python demos/mnist_gan.py ... --r1 1   # R1: D's gradient at real digits penalized
+    python demos/mnist_gan.py ... --lr-schedule linear   # both rates fall to 0 at --iters
 
 Trained on the first 8,000 digits of the folder; the last 2,000 are held out for the metrics.
 Written into --out (default runs/mnist-<model>):
@@ -80,6 +81,12 @@ parser.add_argument(
 )
 parser.add_argument(
     "--augment-cutout", type=int, default=0, help="DiffAugment: and an N x N square cut out"
+)
+parser.add_argument(
+    "--lr-schedule",
+    default="constant",
+    choices=gan.LR_SCHEDULES,
+    help="linear/cosine: both rates fall to 0 at --iters (resuming to more steps lifts them again)",
 )
 parser.add_argument(
     "--r1", type=float, default=0.0, help="R1 penalty's gamma on real digits; 0: off"
@@ -258,6 +265,7 @@ config = gan.TrainingConfig(
     lr_g=args.lr_g,
     lr_d=args.lr_d,
     betas=(0.5, 0.999),
+    lr_schedule=args.lr_schedule,
     ema_decay=args.ema,
     info_weight=args.info_weight if INFO else 0.0,
     r1=args.r1,  # R1 (Mescheder et al. 2018): D flat at the training digits, less to memorize

@@ -83,13 +83,16 @@ def test_mnist_gan_width_and_learning_rates_reach_the_models(tmp_path, fake_mnis
     assert checkpoint["d_optimizer"]["param_groups"][0]["lr"] == pytest.approx(4e-4)
 
 
-def test_mnist_gan_diffaugment_and_r1_reach_the_trainer(tmp_path, fake_mnist):
+def test_mnist_gan_diffaugment_r1_and_schedule_reach_the_trainer(tmp_path, fake_mnist):
     flags = ["--data-dir", fake_mnist, "--out", tmp_path, "--held-out", 100, "--iters", 2]
     flags += ["--eval-samples", 50, "--augment-shift", 2, "--augment-cutout", 5, "--r1", 0.5]
-    run("mnist_gan.py", *flags)
-    config = tinygan.load(tmp_path / "checkpoint.npz")["config"]
+    run("mnist_gan.py", *flags, "--lr-schedule", "linear")
+    checkpoint = tinygan.load(tmp_path / "checkpoint.npz")
+    config = checkpoint["config"]
     assert config["augment"] == "DiffAugment(max_shift=2, cutout=5, fill=-1.0)"
-    assert config["r1"] == 0.5
+    assert config["r1"] == 0.5 and config["lr_schedule"] == "linear"
+    # the last of 2 steps ran at half the rate: 1 - 1/2
+    assert checkpoint["g_optimizer"]["param_groups"][0]["lr"] == pytest.approx(1e-4)
 
 
 def test_mnist_gan_infogan_has_a_code_head_and_reports_what_the_codes_became(tmp_path, fake_mnist):
