@@ -104,6 +104,10 @@ def test_more_argument_errors_are_clear():
         F.embedding(tinygan.tensor([0, 3]), tinygan.ones(3, 2))
     with pytest.raises(ValueError, match="momentum must be a number in"):
         F.batch_norm(tinygan.ones(4, 2), None, None, training=True, momentum=None)
+    with pytest.raises(TypeError, match="weight dtype float64 differs from input dtype float32"):
+        F.batch_norm(
+            tinygan.ones(4, 2), None, None, tinygan.ones(2, dtype=tinygan.float64), training=True
+        )
     with pytest.raises(TypeError, match="bias dtype float64"):
         F.conv2d(
             tinygan.ones(1, 1, 3, 3),

@@ -42,6 +42,12 @@ def batch_norm(
                 f"batch_norm: {name} has shape {t.shape}, expected ({channels},) for input "
                 f"{input.shape}"
             )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.dtype != input.dtype:
+            raise TypeError(
+                f"batch_norm: {name} dtype {t.dtype} differs from input dtype {input.dtype}; "
+                "convert one with .to(dtype)"
+            )
     dims = (0,) + tuple(range(2, input.ndim))
     per_channel = (1, channels) + (1,) * (input.ndim - 2)
     if training:
