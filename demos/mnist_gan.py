@@ -47,7 +47,7 @@ import numpy as np
 import tinygan
 from tinygan import gan, nn, plots
 from tinygan.data import load_mnist, scale
-from tinygan.data.kmeans import kmeans, squared_distances
+from tinygan.data.kmeans import kmeans, nearest_centroid
 from tinygan.metrics import code_purity, load_classifier, mnist_report
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -373,9 +373,7 @@ report = mnist_report(
 # What a conditional D is told of each held-out digit: its label, or (selfcond) its cluster,
 # the one with the nearest centre.
 if SELF_CONDITIONED:
-    held_out_categories = squared_distances(held_out.reshape(len(held_out), -1), centroids).argmin(
-        1
-    )
+    held_out_categories = nearest_centroid(held_out.reshape(len(held_out), -1), centroids)
 else:
     held_out_categories = labels[-args.held_out :].astype(np.int64)
 

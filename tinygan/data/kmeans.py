@@ -31,6 +31,11 @@ def squared_distances(points: numpy.ndarray, centroids: numpy.ndarray) -> numpy.
     return numpy.maximum(squared, 0)  # rounding can make a tiny distance negative
 
 
+def nearest_centroid(points: numpy.ndarray, centroids: numpy.ndarray) -> numpy.ndarray:
+    """[N]: the index of each point's nearest centroid (its cluster)."""
+    return squared_distances(points, centroids).argmin(1)
+
+
 def kmeans(points, k: int, *, restarts: int = 5, iterations: int = 100, seed: int = 0):
     """Cluster ``points`` ([N, D]) into ``k`` groups; returns (centroids [k, D], labels [N]).
 
@@ -51,7 +56,7 @@ def kmeans(points, k: int, *, restarts: int = 5, iterations: int = 100, seed: in
     best = None
     for _ in range(restarts):
         centroids = _lloyd(points, _kmeans_plus_plus(points, k, rng), iterations)
-        labels = squared_distances(points, centroids).argmin(1)
+        labels = nearest_centroid(points, centroids)
         inertia = ((points - centroids[labels]) ** 2).sum()
         if best is None or inertia < best[0]:
             best = (inertia, centroids, labels)
@@ -73,7 +78,7 @@ def _kmeans_plus_plus(points, k, rng):
 
 def _lloyd(points, centroids, iterations):
     for _ in range(iterations):
-        labels = squared_distances(points, centroids).argmin(1)
+        labels = nearest_centroid(points, centroids)
         counts = numpy.bincount(labels, minlength=len(centroids))
         sums = numpy.zeros_like(centroids)
         numpy.add.at(sums, labels, points)
