@@ -37,13 +37,14 @@ def batch_norm(
         ("weight", weight),
         ("bias", bias),
     ):
-        if t is not None and t.shape != (channels,):
+        if t is None:
+            continue
+        if t.shape != (channels,):
             raise RuntimeError(
                 f"batch_norm: {name} has shape {t.shape}, expected ({channels},) for input "
                 f"{input.shape}"
             )
-    for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and t.dtype != input.dtype:
+        if name in ("weight", "bias") and t.dtype != input.dtype:  # they join the output's sum
             raise TypeError(
                 f"batch_norm: {name} dtype {t.dtype} differs from input dtype {input.dtype}; "
                 "convert one with .to(dtype)"
