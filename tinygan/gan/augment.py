@@ -9,7 +9,7 @@ digits: D compares augmented real with augmented fake.
 
 A caution the MNIST demo shows: the two augmented sets can match while G's images lack variety,
 because the random shift supplies it. With a shift of up to 2 pixels each cluster of the
-self-conditioned DCGAN collapsed to nearly one drawing (README, MNIST).
+self-conditioned DCGAN collapsed to nearly one drawing (docs/mnist_experiments.md).
 """
 
 from __future__ import annotations
