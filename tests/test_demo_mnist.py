@@ -54,7 +54,7 @@ def bars(tmp_path_factory):
     vertical = rng.integers(0, 2, 300)
     for image, is_vertical, place in zip(images, vertical, rng.integers(6, 22, 300)):
         bar = (slice(4, 24), slice(place - 2, place + 2))
-        image[bar if is_vertical else bar[::-1]] = 255
+        image[bar if is_vertical else bar[::-1]] = 255  # rows and columns swapped: horizontal
     write_idx(folder / "train-images-idx3-ubyte.gz", images)
     write_idx(folder / "train-labels-idx1-ubyte.gz", vertical.astype(np.uint8))
     return folder
@@ -102,19 +102,17 @@ def test_mnist_gan_learns_the_training_images(tmp_path, bars, model, steps):
     flags += ["--ema", 0, "--eval-samples", 200, "--checkpoint-every", 1000]
     if model == "selfcond":
         flags += ["--clusters", 4]
-    scores = []
-    for iters in (1, steps):  # the second run resumes from the first
+
+    def parzen_and_frechet_after(iters):
         run("mnist_gan.py", *flags, "--iters", iters)
         metrics = json.loads((tmp_path / "metrics.json").read_text())
-        scores.append(
-            (
-                metrics["parzen_log_likelihood"]["generated"]["mean"],
-                metrics["frechet_distance"]["generated"],
-            )
-        )
-    (parzen_before, frechet_before), (parzen_after, frechet_after) = scores
-    assert parzen_after > parzen_before + 50, scores
-    assert frechet_after < 0.85 * frechet_before, scores
+        parzen = metrics["parzen_log_likelihood"]["generated"]["mean"]
+        return parzen, metrics["frechet_distance"]["generated"]
+
+    parzen_before, frechet_before = parzen_and_frechet_after(1)
+    parzen_after, frechet_after = parzen_and_frechet_after(steps)  # resumes from step 1
+    assert parzen_after > parzen_before + 50, (parzen_before, parzen_after)
+    assert frechet_after < 0.85 * frechet_before, (frechet_before, frechet_after)
 
 
 def test_mnist_gan_width_and_learning_rates_reach_the_models(tmp_path, fake_mnist):
