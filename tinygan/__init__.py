@@ -3,9 +3,12 @@
 A small reverse-mode autodiff engine whose arrays live in NumPy ('cpu') or CuPy ('cuda'),
 with PyTorch's names: ``tinygan.tensor``, ``Tensor.backward``, ``tinygan.no_grad``,
 ``tinygan.nn.functional``.
+
+``import tinygan`` loads the engine, the ops, ``nn`` and ``optim``. The layers above them are
+imported where they are used: ``from tinygan import gan, data, metrics, plots``.
 """
 
-from . import data, gan, memory, metrics, nn, optim, random
+from . import memory, nn, optim, random
 from .anomaly import detect_anomaly
 from .backend import cuda_is_available, get_array_module, get_default_device, set_default_device
 from .creation import (

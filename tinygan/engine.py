@@ -4,6 +4,9 @@ Functions are visited from the most recently created down, with a heap. Every fu
 used a tensor was created after the function that made it, so when a function is visited all
 the gradient contributions to its output have already been summed: each function runs once,
 in a deterministic order, in O(n log n) time, with no recursion (a chain of 100,000 ops is fine).
+
+``chain_rule`` is the whole algorithm; the helpers below it are its options (walking only the
+paths to requested inputs, anomaly checks, keeping the graph) and the checks of what it is given.
 """
 
 from __future__ import annotations
@@ -12,38 +15,20 @@ import heapq
 
 from . import anomaly
 from .grad_mode import set_grad_enabled, state
+from .tensor import Tensor
 
 
 def backward(tensor, gradient=None, retain_graph=False, create_graph=False, inputs=None):
     """Accumulate d(tensor)/d(leaf) into every leaf's ``.grad`` (see ``Tensor.backward``)."""
-    if not tensor._requires_grad:
-        raise RuntimeError(
-            "backward: the tensor does not require grad and has no grad_fn; no op that made it "
-            "had an input with requires_grad=True (or it was computed under no_grad)."
-        )
-    if gradient is None:
-        if tensor.numel() != 1:
-            raise RuntimeError(
-                f"backward: a gradient can be created implicitly only for a single-element "
-                f"output, but this one has shape {tensor.shape}. Pass `gradient=` of that shape."
-            )
-        gradient = _ones_like(tensor)
-    else:
-        gradient = _checked_root_gradient("backward", tensor, gradient)
-    leaf_grads = _run(
-        [tensor], [gradient], retain_graph or create_graph, create_graph, targets=inputs
-    )
-    for leaf, grad in leaf_grads:
-        leaf._accumulate_grad(grad if create_graph else grad.detach())
+    gradients = _root_gradients("backward", (tensor,), (gradient,))
+    targets = None if inputs is None else _as_tuple(inputs)
+    found = chain_rule((tensor,), gradients, retain_graph or create_graph, create_graph, targets)
+    for leaf, grad_of_leaf in found:
+        leaf._accumulate_grad(grad_of_leaf if create_graph else grad_of_leaf.detach())
 
 
 def grad(
-    outputs,
-    inputs,
-    grad_outputs=None,
-    retain_graph=None,
-    create_graph=False,
-    allow_unused=False,
+    outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False
 ):
     """Return d(outputs)/d(inputs) as a tuple, without touching any ``.grad``.
 
@@ -51,37 +36,18 @@ def grad(
     each output (ones for single-element outputs when omitted). With ``create_graph=True``
     the result is itself differentiable, as gradient penalties need.
     """
-    outputs = _as_tuple(outputs)
-    inputs = _as_tuple(inputs)
-    if grad_outputs is None:
-        grad_outputs = (None,) * len(outputs)
-    grad_outputs = _as_tuple(grad_outputs)
+    outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    grad_outputs = (None,) * len(outputs) if grad_outputs is None else _as_tuple(grad_outputs)
     if len(grad_outputs) != len(outputs):
         raise ValueError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
     for i, x in enumerate(inputs):
         if not x._requires_grad:
             raise RuntimeError(f"grad: inputs[{i}] does not require grad")
-    roots, root_grads = [], []
-    for i, (y, g) in enumerate(zip(outputs, grad_outputs)):
-        if not y._requires_grad:
-            raise RuntimeError(
-                f"grad: outputs[{i}] does not require grad and has no grad_fn, so it does not "
-                "depend on any input that requires grad."
-            )
-        if g is None:
-            if y.numel() != 1:
-                raise RuntimeError(
-                    f"grad: outputs[{i}] has shape {y.shape}; grad_outputs must be given for "
-                    "outputs with more than one element."
-                )
-            g = _ones_like(y)
-        else:
-            g = _checked_root_gradient("grad", y, g)
-        roots.append(y)
-        root_grads.append(g)
-    if retain_graph is None:
-        retain_graph = create_graph
-    found = {id(t): g for t, g in _run(roots, root_grads, retain_graph, create_graph, inputs)}
+    gradients = _root_gradients("grad", outputs, grad_outputs)
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    found = {
+        id(t): g for t, g in chain_rule(outputs, gradients, retain_graph, create_graph, inputs)
+    }
     result = []
     for i, x in enumerate(inputs):
         g = found.get(id(x))
@@ -94,87 +60,116 @@ def grad(
     return tuple(result)
 
 
-def _run(roots, root_grads, retain_graph, create_graph, targets=None):
-    """Propagate gradients from ``roots``; return [(tensor, gradient)] for the leaves reached,
-    or, when ``targets`` is given, for those tensors (leaves or not) and nothing else."""
-    # id(tensor) -> [tensor, gradient summed so far]. Keyed by identity, since == on tensors is
-    # elementwise; holding the tensor keeps its id from being reused while the entry lives.
-    sums = {}
-    for root, g in zip(roots, root_grads):
-        _add_gradient(sums, root, g)
-    wanted = None if targets is None else {id(t) for t in targets}
-    useful = None if targets is None else _functions_reaching(roots, wanted)
-    heap, queued = [], set()
-
-    def enqueue(function):
-        if id(function) not in queued and (useful is None or id(function) in useful):
-            queued.add(id(function))
-            heapq.heappush(heap, (-function.sequence, id(function), function))
-
+def chain_rule(roots, root_grads, retain_graph, create_graph, targets=None):
+    """Propagate d(roots)/d(each tensor) back through the graph. Returns [(tensor, gradient)]
+    for the leaves reached or, when ``targets`` is given, for those tensors and no others."""
+    sums = _GradientSums(zip(roots, root_grads))
+    paths = _Paths(roots, targets)
+    pending = _Pending()
     for root in roots:
-        if root.grad_fn is not None:
-            enqueue(root.grad_fn)
+        pending.push(root.grad_fn, paths)
     found = []
-    with set_grad_enabled(create_graph):
-        while heap:
-            function = heapq.heappop(heap)[2]
+    with set_grad_enabled(create_graph):  # record the backward pass only for double backward
+        while pending:
+            function = pending.pop()
             _check_can_backward(function)
             output = function.output()
-            grad_output = sums.pop(id(output))[1]  # complete: every consumer ran before
-            if wanted is not None and id(output) in wanted:
+            grad_output = sums.pop(output)  # complete: every op that used it ran before
+            if paths.is_target(output):
                 found.append((output, grad_output))
             if output._retains_grad:
                 output._accumulate_grad(grad_output.detach())
             inputs = function.inputs
-            if wanted is None:
-                needs = [x._requires_grad for x in inputs]
-            else:  # only paths that lead to a target
-                needs = [
-                    x._requires_grad
-                    and (id(x) in wanted or (x.grad_fn is not None and id(x.grad_fn) in useful))
-                    for x in inputs
-                ]
-            function.needs_input_grad = needs
-            if state.anomaly_enabled:
-                with anomaly.running_backward(function):
-                    input_grads = function.backward(grad_output)
-            else:
-                input_grads = function.backward(grad_output)
-            if not isinstance(input_grads, tuple):
-                input_grads = (input_grads,)
-            for x, g, needed in zip(inputs, input_grads, needs):
-                if g is None or not needed:
-                    continue
-                if state.anomaly_enabled:
-                    anomaly.check_finite(function, "backward", g.data)
-                _add_gradient(sums, x, g)
-                if x.grad_fn is not None:
-                    enqueue(x.grad_fn)
+            function.needs_input_grad = [paths.needs_grad(x) for x in inputs]
+            for x, g in zip(inputs, _input_grads(function, grad_output)):
+                if g is not None:
+                    sums.add(x, g)  # the chain rule: dL/dx += dL/dy * dy/dx
+                    pending.push(x.grad_fn, paths)
             if not retain_graph:
                 function.release()
-    # Every function reached has run and taken its output's entry; what is left are tensors
-    # without a grad_fn (the leaves) and, with targets, non-leaf targets that nothing wanted
-    # lies behind.
-    for tensor, g in sums.values():
-        if wanted is None or id(tensor) in wanted:
-            found.append((tensor, g))
-    return found
+    # What is left: the leaves (no function made them) and targets that nothing lies behind.
+    return found + [(t, g) for t, g in sums.items() if targets is None or paths.is_target(t)]
 
 
-def _add_gradient(sums, tensor, g) -> None:
-    entry = sums.get(id(tensor))
-    if entry is None:
-        sums[id(tensor)] = [tensor, g]
+def _input_grads(function, grad_output):
+    """The function's backward, with each unwanted gradient as None, checked in anomaly mode."""
+    if state.anomaly_enabled:
+        with anomaly.running_backward(function):
+            grads = function.backward(grad_output)
     else:
-        entry[1] = entry[1] + g  # a tensor used several times: its gradients add up
+        grads = function.backward(grad_output)
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    grads = [g if needed else None for g, needed in zip(grads, function.needs_input_grad)]
+    if state.anomaly_enabled:
+        for g in grads:
+            if g is not None:
+                anomaly.check_finite(function, "backward", g.data)
+    return grads
 
 
-def _functions_reaching(roots, wanted):
-    """ids of the functions from which some wanted tensor can be reached going backward.
+class _GradientSums:
+    """The gradient summed so far for each tensor, keyed by identity (== on tensors is
+    elementwise); holding the tensor keeps its id from being reused while the entry lives."""
 
-    Only those need to run when gradients are asked for specific inputs (as in a gradient
-    penalty); the rest of the graph, the discriminator's weights say, is left alone.
-    """
+    def __init__(self, pairs):
+        self.entries = {}
+        for tensor, g in pairs:
+            self.add(tensor, g)
+
+    def add(self, tensor, g) -> None:
+        entry = self.entries.get(id(tensor))
+        if entry is None:
+            self.entries[id(tensor)] = [tensor, g]
+        else:
+            entry[1] = entry[1] + g  # a tensor used several times: its gradients add up
+
+    def pop(self, tensor):
+        return self.entries.pop(id(tensor))[1]
+
+    def items(self):
+        return [(tensor, g) for tensor, g in self.entries.values()]
+
+
+class _Pending:
+    """The functions waiting for their backward, the most recently created first."""
+
+    def __init__(self):
+        self.heap, self.queued = [], set()
+
+    def push(self, function, paths) -> None:
+        if function is not None and id(function) not in self.queued and paths.walks(function):
+            self.queued.add(id(function))
+            heapq.heappush(self.heap, (-function.sequence, id(function), function))
+
+    def pop(self):
+        return heapq.heappop(self.heap)[2]
+
+    def __bool__(self) -> bool:
+        return bool(self.heap)
+
+
+class _Paths:
+    """Which parts of the graph to walk. Everything, unless gradients are asked for specific
+    ``targets`` (as in a gradient penalty): then only the functions from which a target can be
+    reached going backward; the rest, the discriminator's weights say, is left alone."""
+
+    def __init__(self, roots, targets):
+        self.targets = None if targets is None else {id(t) for t in targets}
+        self.useful = None if targets is None else _functions_reaching(roots, self.targets)
+
+    def is_target(self, tensor) -> bool:
+        return self.targets is not None and id(tensor) in self.targets
+
+    def walks(self, function) -> bool:
+        return self.useful is None or id(function) in self.useful
+
+    def needs_grad(self, x) -> bool:
+        on_a_path = self.is_target(x) or (x.grad_fn is not None and self.walks(x.grad_fn))
+        return x._requires_grad and (self.targets is None or on_a_path)
+
+
+def _functions_reaching(roots, targets):
+    """ids of the functions from which some target tensor can be reached going backward."""
     # Collect every function behind the roots, then decide in creation order (inputs first).
     functions, stack, seen = [], [r.grad_fn for r in roots if r.grad_fn is not None], set()
     while stack:
@@ -183,14 +178,14 @@ def _functions_reaching(roots, wanted):
             continue
         seen.add(id(function))
         if function.released:
-            continue  # freed history (a generator's, say) below the wanted tensors: not needed
+            continue  # freed history (a generator's, say) below the targets: not needed
         functions.append(function)
         stack.extend(x.grad_fn for x in function.inputs if x.grad_fn is not None)
     functions.sort(key=lambda f: f.sequence)
     useful = set()
     for function in functions:
         if any(
-            id(x) in wanted or (x.grad_fn is not None and id(x.grad_fn) in useful)
+            id(x) in targets or (x.grad_fn is not None and id(x.grad_fn) in useful)
             for x in function.inputs
         ):
             useful.add(id(function))
@@ -216,9 +211,31 @@ def _check_can_backward(function) -> None:
             )
 
 
-def _checked_root_gradient(where, tensor, gradient):
-    from .tensor import Tensor
+def _root_gradients(where, outputs, gradients):
+    """The gradient each output starts from: ones for a single-element output given None,
+    else the one given, checked to fit. Raises for an output that is not differentiable."""
+    checked = []
+    for i, (y, g) in enumerate(zip(outputs, gradients)):
+        name = "the tensor" if where == "backward" else f"outputs[{i}]"
+        if not y._requires_grad:
+            raise RuntimeError(
+                f"{where}: {name} does not require grad and has no grad_fn; no op that made it "
+                "had an input with requires_grad=True (or it was computed under no_grad)."
+            )
+        if g is None:
+            if y.numel() != 1:
+                raise RuntimeError(
+                    f"{where}: a gradient can be created implicitly only for a single-element "
+                    f"output, but {name} has shape {y.shape}. Pass "
+                    f"`{'gradient' if where == 'backward' else 'grad_outputs'}=` of that shape."
+                )
+            g = Tensor._from_array(y._xp().ones(y.shape, dtype=y.dtype))
+        _check_fits(where, y, g)
+        checked.append(g)
+    return checked
 
+
+def _check_fits(where, tensor, gradient) -> None:
     if not isinstance(gradient, Tensor):
         raise TypeError(f"{where}: the gradient must be a Tensor, got {type(gradient).__name__}")
     if gradient.shape != tensor.shape:
@@ -234,19 +251,9 @@ def _checked_root_gradient(where, tensor, gradient):
         raise TypeError(
             f"{where}: the gradient has dtype {gradient.dtype} but the output has {tensor.dtype}"
         )
-    return gradient
-
-
-def _ones_like(tensor):
-    from .tensor import Tensor
-
-    xp = tensor._xp()
-    return Tensor._from_array(xp.ones(tensor.shape, dtype=tensor.dtype))
 
 
 def _as_tuple(value):
-    from .tensor import Tensor
-
     if isinstance(value, Tensor) or value is None:
         return (value,)
     return tuple(value)

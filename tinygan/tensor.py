@@ -2,16 +2,18 @@
 
 A tensor made by the user is a *leaf*. A tensor made by an op that recorded the graph knows
 its ``grad_fn``, the Function that made it; following ``grad_fn.inputs`` back from a loss
-reaches every tensor it depends on. The methods here only forward to the ops in
-``tinygan.functions``, where each op's forward and backward live side by side.
+reaches every tensor it depends on.
+
+This file says what a tensor *is*. What it can *do* (``a + b``, ``t.sum()``, ``t.backward()``,
+``t.to('cuda')``) are the ops, each written after Tensor with its forward and backward side by
+side in ``tinygan.functions``; ``functions/tensor_methods.py`` gives Tensor a method for each.
 """
 
 from __future__ import annotations
 
 import numpy
 
-from . import backend, dtypes, engine
-from .grad_mode import state
+from . import backend, dtypes
 
 
 class Tensor:
@@ -44,7 +46,7 @@ class Tensor:
     def _from_array(cls, array) -> Tensor:
         """Fast path for ops: wrap an array they computed."""
         tensor = object.__new__(cls)
-        tensor.data = numpy.asarray(array) if isinstance(array, numpy.generic) else array
+        tensor.data = _as_array(array)
         tensor.grad_fn = None
         tensor._grad = None
         tensor._requires_grad = False
@@ -156,17 +158,6 @@ class Tensor:
             return  # leaves keep theirs anyway
         self._retains_grad = True
 
-    # ---- autograd ----------------------------------------------------------------------------
-
-    def backward(self, gradient=None, retain_graph=False, create_graph=False, inputs=None):
-        """Sum d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
-
-        ``gradient`` is d(loss)/d(self) for non-scalar tensors. The graph's buffers are freed
-        afterwards unless ``retain_graph``; ``create_graph`` records the backward pass too, so
-        the gradients can be differentiated again.
-        """
-        engine.backward(self, gradient, retain_graph, create_graph, inputs)
-
     def detach(self) -> Tensor:
         """The same data, cut from the graph (shares memory, like PyTorch)."""
         tensor = Tensor._from_array(self.data)
@@ -204,35 +195,6 @@ class Tensor:
             )
         return bool(self.item())
 
-    def to(self, *args, device=None, dtype=None) -> Tensor:
-        """``t.to('cuda')``, ``t.to(tinygan.float64)`` or both; returns ``self`` if nothing changes.
-
-        Differentiable: the gradient goes back to the original device and dtype.
-        """
-        for arg in args:
-            if isinstance(arg, str) and (arg in backend.DEVICES or arg.startswith("cuda")):
-                device = arg  # check_device explains that tinygan says 'cuda', not 'cuda:0'
-            else:
-                dtype = arg
-        result = self
-        if dtype is not None and dtypes.as_dtype(dtype) != self.dtype:
-            result = F.cast(result, dtypes.as_dtype(dtype))
-        if device is not None and device != self.device:
-            result = F.to_device(result, backend.check_device(device))
-        return result
-
-    def cpu(self) -> Tensor:
-        return self.to("cpu")
-
-    def cuda(self) -> Tensor:
-        return self.to("cuda")
-
-    def float(self) -> Tensor:
-        return self.to(dtypes.float32)
-
-    def double(self) -> Tensor:
-        return self.to(dtypes.float64)
-
     def __repr__(self) -> str:
         values = numpy.array2string(
             self.numpy(), separator=", ", prefix="tensor(", precision=4, threshold=200
@@ -250,265 +212,9 @@ class Tensor:
 
     __hash__ = object.__hash__  # == is elementwise, so hash by identity
 
-    # ---- in-place changes (for optimizers and initialization, under no_grad) -----------------
-
-    def _check_inplace(self, name: str) -> None:
-        if self._requires_grad and state.grad_enabled:
-            raise RuntimeError(
-                f"{name}: in-place change of a tensor that requires grad while grad mode is on. "
-                "Wrap it in `with tinygan.no_grad():` (as optimizers do), or change a copy."
-            )
-
-    def _set_data_inplace(self, name: str, new_values) -> Tensor:
-        self._check_inplace(name)
-        try:
-            self.data[...] = F._operand_array(new_values, self, name)
-        except ValueError as error:
-            raise ValueError(
-                f"{name}: cannot change this tensor in place ({error}); an expanded tensor "
-                "shares one element among many positions: change a copy, e.g. t * 1"
-            ) from None
-        self._version_counter[0] += 1
-        return self
-
-    def zero_(self) -> Tensor:
-        return self._set_data_inplace("zero_", 0)
-
-    def fill_(self, value) -> Tensor:
-        return self._set_data_inplace("fill_", value)
-
-    def copy_(self, source) -> Tensor:
-        if isinstance(source, Tensor) and source.shape != self.shape:
-            source_shape = numpy.broadcast_shapes(source.shape, self.shape)
-            if source_shape != self.shape:
-                raise RuntimeError(
-                    f"copy_: cannot copy shape {source.shape} into shape {self.shape}"
-                )
-        return self._set_data_inplace("copy_", source)
-
-    def add_(self, other, alpha=1) -> Tensor:
-        other = F._operand_array(other, self, "add_")
-        return self._set_data_inplace("add_", self.data + alpha * other)
-
-    def sub_(self, other, alpha=1) -> Tensor:
-        return self.add_(F._operand_array(other, self, "sub_") * -alpha)
-
-    def mul_(self, other) -> Tensor:
-        return self._set_data_inplace("mul_", self.data * F._operand_array(other, self, "mul_"))
-
-    def div_(self, other) -> Tensor:
-        return self._set_data_inplace("div_", self.data / F._operand_array(other, self, "div_"))
-
-    def clamp_(self, min=None, max=None) -> Tensor:
-        return self._set_data_inplace("clamp_", self._xp().clip(self.data, min, max))
-
-    # ---- operators ---------------------------------------------------------------------------
-
-    def __add__(self, other):
-        return F.add(self, other)
-
-    def __radd__(self, other):
-        return F.add(other, self)
-
-    def __sub__(self, other):
-        return F.sub(self, other)
-
-    def __rsub__(self, other):
-        return F.sub(other, self)
-
-    def __mul__(self, other):
-        return F.mul(self, other)
-
-    def __rmul__(self, other):
-        return F.mul(other, self)
-
-    def __truediv__(self, other):
-        return F.div(self, other)
-
-    def __rtruediv__(self, other):
-        return F.div(other, self)
-
-    def __pow__(self, exponent):
-        return F.pow(self, exponent)
-
-    def __rpow__(self, base):
-        return F.pow(base, self)
-
-    def __matmul__(self, other):
-        return F.matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return F.matmul(other, self)
-
-    def __neg__(self):
-        return F.neg(self)
-
-    def __pos__(self):
-        return self
-
-    def __abs__(self):
-        return F.abs(self)
-
-    def __getitem__(self, index):
-        return F.getitem(self, index)
-
-    # Comparisons give bool tensors, outside the graph.
-    def __eq__(self, other):
-        return F.compare("eq", self, other)
-
-    def __ne__(self, other):
-        return F.compare("ne", self, other)
-
-    def __lt__(self, other):
-        return F.compare("lt", self, other)
-
-    def __le__(self, other):
-        return F.compare("le", self, other)
-
-    def __gt__(self, other):
-        return F.compare("gt", self, other)
-
-    def __ge__(self, other):
-        return F.compare("ge", self, other)
-
-    # ---- math, as methods --------------------------------------------------------------------
-
-    def exp(self):
-        return F.exp(self)
-
-    def log(self):
-        return F.log(self)
-
-    def sqrt(self):
-        return F.sqrt(self)
-
-    def abs(self):
-        return F.abs(self)
-
-    def pow(self, exponent):
-        return F.pow(self, exponent)
-
-    def matmul(self, other):
-        return F.matmul(self, other)
-
-    def clamp(self, min=None, max=None):
-        return F.clamp(self, min, max)
-
-    def maximum(self, other):
-        return F.maximum(self, other)
-
-    def minimum(self, other):
-        return F.minimum(self, other)
-
-    def relu(self):
-        return F.relu(self)
-
-    def sigmoid(self):
-        return F.sigmoid(self)
-
-    def tanh(self):
-        return F.tanh(self)
-
-    def sum(self, dim=None, keepdim=False):
-        return F.sum(self, dim, keepdim)
-
-    def mean(self, dim=None, keepdim=False):
-        return F.mean(self, dim, keepdim)
-
-    def var(self, dim=None, *, correction=1, keepdim=False):
-        return F.var(self, dim, correction=correction, keepdim=keepdim)
-
-    def std(self, dim=None, *, correction=1, keepdim=False):
-        return F.std(self, dim, correction=correction, keepdim=keepdim)
-
-    def amax(self, dim=None, keepdim=False):
-        return F.amax(self, dim, keepdim)
-
-    def amin(self, dim=None, keepdim=False):
-        return F.amin(self, dim, keepdim)
-
-    def max(self, dim=None, keepdim=False):
-        return F.max(self, dim, keepdim)
-
-    def min(self, dim=None, keepdim=False):
-        return F.min(self, dim, keepdim)
-
-    def argmax(self, dim=None, keepdim=False):
-        return F.argmax(self, dim, keepdim)
-
-    def argmin(self, dim=None, keepdim=False):
-        return F.argmin(self, dim, keepdim)
-
-    def logsumexp(self, dim, keepdim=False):
-        return F.logsumexp(self, dim, keepdim)
-
-    def softmax(self, dim):
-        return F.softmax(self, dim)
-
-    def log_softmax(self, dim):
-        return F.log_softmax(self, dim)
-
-    def any(self):
-        return Tensor._from_array(self.data.any())
-
-    def all(self):
-        return Tensor._from_array(self.data.all())
-
-    # ---- shape, as methods -------------------------------------------------------------------
-
-    def reshape(self, *shape):
-        return F.reshape(self, _shape_args(shape))
-
-    def view(self, *shape):
-        return F.reshape(self, _shape_args(shape))
-
-    def permute(self, *dims):
-        return F.permute(self, _shape_args(dims))
-
-    def transpose(self, dim0, dim1):
-        return F.transpose(self, dim0, dim1)
-
-    @property
-    def T(self):
-        """All dimensions reversed (the usual transpose for a matrix)."""
-        return F.permute(self, tuple(reversed(range(self.ndim))))
-
-    @property
-    def mT(self):
-        """The last two dimensions swapped: a batch of transposed matrices."""
-        return F.matrix_transpose(self)
-
-    def flatten(self, start_dim=0, end_dim=-1):
-        return F.flatten(self, start_dim, end_dim)
-
-    def squeeze(self, dim=None):
-        return F.squeeze(self, dim)
-
-    def unsqueeze(self, dim):
-        return F.unsqueeze(self, dim)
-
-    def expand(self, *sizes):
-        return F.expand(self, _shape_args(sizes))
-
-    def expand_as(self, other):
-        return F.expand(self, other.shape)
-
-    def split(self, split_size_or_sections, dim=0):
-        return F.split(self, split_size_or_sections, dim)
-
 
 def _as_array(array):
     """Ops may return NumPy scalars (ufuncs on 0-d arrays do); keep everything an ndarray."""
     if isinstance(array, numpy.generic):
         return numpy.asarray(array)
     return array
-
-
-def _shape_args(args) -> tuple:
-    """Accept both f(2, 3) and f((2, 3)), as PyTorch does."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        return tuple(args[0])
-    return tuple(args)
-
-
-from . import functions as F  # noqa: E402  (the ops need Tensor defined first)

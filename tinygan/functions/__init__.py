@@ -1,6 +1,7 @@
 """Every differentiable op of tinygan, one module per family; each module shows an op's
 forward and backward side by side."""
 
+from . import tensor_methods  # gives Tensor its operators and methods, now that the ops exist
 from .activations import elu, leaky_relu, log_sigmoid, relu, sigmoid, softplus, tanh
 from .arithmetic import add, div, mul, neg, pow, sub
 from .broadcast import broadcast_to, sum_to

@@ -6,6 +6,7 @@ from __future__ import annotations
 from .. import dtypes
 from ..function import Function
 from .broadcast import sum_to
+from .elementwise import log, where
 from .operands import binary_operands, cast
 
 
@@ -124,6 +125,3 @@ def neg(x):
 
 def pow(base, exponent):
     return Pow()(*binary_operands("pow", base, exponent))
-
-
-from .elementwise import log, where  # noqa: E402  (elementwise imports this module)

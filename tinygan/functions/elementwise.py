@@ -120,21 +120,6 @@ class Where(Function):
         )
 
 
-class Cast(Function):
-    backward_reads_inputs = False  # only shapes
-
-    def __init__(self, dtype):
-        self.dtype = dtype
-
-    def forward(self, x):
-        return x.astype(self.dtype)
-
-    def backward(self, gy):
-        # the identity, back in the input's dtype
-        x = self.inputs[0]
-        return Cast(x.dtype)(gy) if dtypes.is_floating(x.dtype) else None
-
-
 class ToDevice(Function):
     backward_reads_inputs = False  # only shapes
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy
 
 from .. import backend, dtypes
+from ..function import Function
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 
@@ -82,10 +83,23 @@ def _scalar_array(value, like: Tensor):
     return array
 
 
+class Cast(Function):
+    backward_reads_inputs = False  # only shapes
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def forward(self, x):
+        return x.astype(self.dtype)
+
+    def backward(self, gy):
+        # the identity, back in the input's dtype
+        x = self.inputs[0]
+        return Cast(x.dtype)(gy) if dtypes.is_floating(x.dtype) else None
+
+
 def cast(x: Tensor, dtype) -> Tensor:
     """``x`` in ``dtype``; differentiable (the gradient is cast back)."""
-    from .elementwise import Cast
-
     if x.dtype == dtype:
         return x
     if not dtypes.is_floating(dtype):  # integers carry no gradient

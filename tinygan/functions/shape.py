@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from ..backend import get_array_module
 from ..function import Function
+from ..tensor import Tensor
+from .broadcast import broadcast_to
 
 
 class Reshape(Function):
@@ -166,8 +168,6 @@ def unsqueeze(x, dim):
 
 def expand(x, sizes):
     """Broadcast to ``sizes``; -1 keeps a dimension's size. A view: no copy is made."""
-    from .broadcast import broadcast_to
-
     sizes = tuple(sizes)
     if len(sizes) < x.ndim:
         raise RuntimeError(f"expand: {sizes} has fewer dimensions than the tensor {x.shape}")
@@ -245,8 +245,6 @@ def pad(x, pad, mode="constant", value=0.0):
 
 
 def _same_kind(tensors, op_name):
-    from ..tensor import Tensor
-
     tensors = list(tensors)
     if not tensors:
         raise ValueError(f"{op_name}: expected a non-empty sequence of tensors")

@@ -15,6 +15,7 @@ from ...creation import zeros
 from ...grad_mode import no_grad
 from ...tensor import Tensor
 from .. import init
+from ..conv import ConvTranspose2d
 from ..module import Module
 
 
@@ -80,8 +81,6 @@ def spectral_norm(
     the first forward. Initialize the weight before wrapping (``init`` changes ``<name>_orig``
     afterwards, see ``init.dcgan_``).
     """
-    from ..conv import ConvTranspose2d
-
     weight = module._parameters.get(name)
     if weight is None:
         raise ValueError(f"spectral_norm: {type(module).__name__} has no parameter {name!r}")
