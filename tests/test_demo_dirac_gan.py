@@ -23,15 +23,15 @@ ITERS, LR, R1 = 200, 0.1, 0.5
 GAMES = ("minimax", "non_saturating")
 METHODS = ("simultaneous", "alternating", "r1", "gp")
 
-# Runs the demo with device 'cuda' backed by tests/cupy_standin.py, as the tests' fixtures do.
+# Calls the demo's main() with device 'cuda' backed by tests/cupy_standin.py, as the tests'
+# fixtures do (demos/ goes on the path for the demo's own dirac_report.py).
 ON_STANDIN = """
 import runpy, sys
-sys.path.insert(0, "tests")
+sys.path[:0] = ["tests", "demos"]
 import cupy_standin
 from tinygan import backend
 backend._cuda = backend.CudaBackend(cupy_standin, cupy_standin.scatter_add)
-sys.argv = ["demos/dirac_gan.py", *sys.argv[1:]]
-runpy.run_path("demos/dirac_gan.py", run_name="__main__")
+runpy.run_path("demos/dirac_gan.py")["main"](sys.argv[1:])
 """
 
 
