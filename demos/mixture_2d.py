@@ -201,9 +201,7 @@ def discriminator_map():
     points = tinygan.tensor(np.tile(grid_points, args.pack), dtype=tinygan.float32, device=device)
     with tinygan.no_grad():
         logits = judge(points, cluster_of(points) if args.clusters else None)
-    values = (
-        tinygan.sigmoid(logits) if config.objective in ("minimax", "non_saturating") else logits
-    )
+    values = trainer.objective.discriminator_output(logits)  # a probability, or a critic's score
     return values.numpy().reshape(len(side), len(side))
 
 

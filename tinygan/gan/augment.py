@@ -15,8 +15,9 @@ self-conditioned DCGAN collapsed to nearly one drawing (docs/mnist_experiments.m
 from __future__ import annotations
 
 from ..creation import arange, randint
+from .remedy import Remedy
 
-__all__ = ["DiffAugment", "cutout", "translate"]
+__all__ = ["Augmentation", "DiffAugment", "cutout", "translate"]
 
 
 def translate(images, max_shift: int, fill: float = 0.0):
@@ -76,6 +77,21 @@ class DiffAugment:
 
     def __repr__(self) -> str:
         return f"DiffAugment(max_shift={self.max_shift}, cutout={self.cutout}, fill={self.fill})"
+
+
+class Augmentation(Remedy):
+    """Every batch D sees in training, real and fake, in both players' steps, passed through
+    ``augment`` (a function of a batch, such as a ``DiffAugment``); ``judge`` sees none of it."""
+
+    def __init__(self, augment):
+        if not callable(augment):
+            raise ValueError(
+                f"Augmentation: augment must be a function of a batch, got {augment!r}"
+            )
+        self.augment = augment
+
+    def transform_input(self, trainer, samples):
+        return self.augment(samples)
 
 
 def _shift_matrices(length, shifts, dtype):

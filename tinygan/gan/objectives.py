@@ -22,18 +22,19 @@ least_squares      (D(x) - 1)^2 / 2 + D(G(z))^2 / 2       (D(G(z)) - 1)^2 / 2   
 hinge              relu(1 - D(x)) + relu(1 + D(G(z)))     -D(G(z))
 =================  =====================================  ===================================
 
+Each objective also says what its D returns: ``outputs_probability`` (D(x) = sigmoid(l), for
+minimax and non_saturating) or a raw score; and whether ``supports_label_smoothing``.
+
 The Wasserstein critic must be kept Lipschitz: with weight clipping (the original WGAN) or with
-``gradient_penalty`` (WGAN-GP). ``r1_penalty`` regularizes any discriminator on real data.
+a gradient penalty (WGAN-GP); see penalties.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import functions as F
-from ..creation import rand
-from ..engine import grad
 
 
 def _minimax_discriminator(real_logits, fake_logits, real_target=1.0):
@@ -75,15 +76,39 @@ def _hinge_discriminator(real_logits, fake_logits, real_target=1.0):
 
 @dataclass(frozen=True)
 class Objective:
-    """A named pair of losses. ``real_target`` below 1 is one-sided label smoothing (Salimans et
-    al. 2016): D is asked for D(x) = 0.9, say, instead of 1, so it cannot grow arbitrarily sure."""
+    """A named pair of losses, and what they assume of D. ``real_target`` below 1 is one-sided
+    label smoothing (Salimans et al. 2016): D is asked for D(x) = 0.9, say, instead of 1, so it
+    cannot grow arbitrarily sure; ``with_label_smoothing`` makes such an objective."""
 
     name: str
     _discriminator: Callable
     _generator: Callable
+    outputs_probability: bool = False  # D(x) = sigmoid(logit); otherwise D returns a score
     supports_label_smoothing: bool = True
+    real_target: float = 1.0
 
-    def discriminator_loss(self, real_logits, fake_logits, real_target: float = 1.0):
+    def discriminator_loss(self, real_logits, fake_logits, real_target: float | None = None):
+        """D's loss; ``real_target`` (default: the objective's own) is D's target on real data."""
+        real_target = self.real_target if real_target is None else real_target
+        self._check_real_target(real_target)
+        return self._discriminator(real_logits, fake_logits, real_target)
+
+    def generator_loss(self, fake_logits):
+        return self._generator(fake_logits)
+
+    def discriminator_output(self, logits):
+        """D(x) as this objective reads it: sigmoid(logits) for probabilities, else the score."""
+        return F.sigmoid(logits) if self.outputs_probability else logits
+
+    def with_label_smoothing(self, smoothing: float) -> Objective:
+        """This objective with D's target for real data lowered from 1 to 1 - ``smoothing``
+        (one-sided: the fakes' target stays 0, which Salimans et al. found matters)."""
+        if not 0 <= smoothing < 1:
+            raise ValueError(f"{self.name}: label smoothing must be in [0, 1), got {smoothing}")
+        self._check_real_target(1.0 - smoothing)
+        return replace(self, real_target=1.0 - smoothing)
+
+    def _check_real_target(self, real_target: float) -> None:
         if real_target != 1.0 and not self.supports_label_smoothing:
             raise ValueError(
                 f"{self.name}: label smoothing is defined for the probability objectives "
@@ -91,16 +116,17 @@ class Objective:
             )
         if not 0.0 < real_target <= 1.0:
             raise ValueError(f"{self.name}: real_target must be in (0, 1], got {real_target}")
-        return self._discriminator(real_logits, fake_logits, real_target)
-
-    def generator_loss(self, fake_logits):
-        return self._generator(fake_logits)
 
 
 OBJECTIVES = {
-    "minimax": Objective("minimax", _minimax_discriminator, _minimax_generator),
+    "minimax": Objective(
+        "minimax", _minimax_discriminator, _minimax_generator, outputs_probability=True
+    ),
     "non_saturating": Objective(
-        "non_saturating", _minimax_discriminator, _non_saturating_generator
+        "non_saturating",
+        _minimax_discriminator,
+        _non_saturating_generator,
+        outputs_probability=True,
     ),
     "wasserstein": Objective(
         "wasserstein",
@@ -126,34 +152,3 @@ def objective(name: str) -> Objective:
         raise ValueError(
             f"unknown GAN objective {name!r}; choose one of {sorted(OBJECTIVES)}"
         ) from None
-
-
-def _input_gradient_norms_squared(discriminator, inputs):
-    """|dD/dx|^2 for each sample, over all its non-batch dimensions, kept in the graph."""
-    (gradients,) = grad(discriminator(inputs).sum(), inputs, create_graph=True)
-    return (gradients * gradients).reshape(gradients.shape[0], -1).sum(1)
-
-
-def gradient_penalty(discriminator, real, fake, weight: float = 10.0):
-    """WGAN-GP (Gulrajani et al. 2017): weight * E[(|dD/dx| - 1)^2] at random points x on the
-    lines between real and fake samples, pulling the critic's slope toward 1 where it matters.
-
-    Differentiable in the discriminator's parameters (a double backward); ``fake`` is detached.
-    """
-    if real.shape != fake.shape:
-        raise ValueError(f"gradient_penalty: real {real.shape} and fake {fake.shape} differ")
-    mix = rand(real.shape[0], *([1] * (real.ndim - 1)), dtype=real.dtype, device=real.device)
-    between = (mix * real.detach() + (1 - mix) * fake.detach()).requires_grad_()
-    squared = _input_gradient_norms_squared(discriminator, between)
-    # |g| = sqrt(|g|^2), with slope 0 where |g| = 0 (where sqrt's is infinite, and where a flat
-    # critic, e.g. a dead ReLU region, makes this sample's term the constant lambda)
-    nonzero = squared.data > 0
-    norms = F.where(nonzero, F.where(nonzero, squared, 1.0).sqrt(), 0.0)
-    return weight * ((norms - 1.0) ** 2).mean()
-
-
-def r1_penalty(discriminator, real, weight: float = 10.0):
-    """R1 (Mescheder et al. 2018): weight / 2 * E[|dD/dx|^2] on real data, which makes the
-    discriminator flat where the data is; it makes the Dirac GAN converge."""
-    real = real.detach().requires_grad_()
-    return weight / 2 * _input_gradient_norms_squared(discriminator, real).mean()
