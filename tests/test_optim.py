@@ -448,7 +448,7 @@ def test_state_dict_has_pytorchs_layout_with_indices_counted_across_groups():
     optimizer = Adam([{"params": params[:2]}, {"params": params[2:], "lr": 0.5}], amsgrad=True)
     run_steps(optimizer, params, gradient_sequence(2))
     saved = optimizer.state_dict()
-    assert set(saved) == {"state", "param_groups"}
+    assert set(saved) == {"optimizer", "state", "param_groups"}  # PyTorch's, and the name
     assert [g["params"] for g in saved["param_groups"]] == [[0, 1], [2]]
     assert saved["param_groups"][0] == {
         "lr": 1e-3,
@@ -595,7 +595,7 @@ def test_loading_the_state_dict_of_another_optimizer_is_refused_and_changes_noth
     params = make_params(initial_values())
     sgd = SGD(params, lr=0.1, momentum=0.9)
     with pytest.raises(
-        ValueError, match=r"SGD.load_state_dict: the state dict is an Adam's, not an SGD's"
+        ValueError, match=r"SGD.load_state_dict: the state dict was saved by Adam, not by SGD"
     ):
         sgd.load_state_dict(stepped_adam().state_dict())
     assert sgd.param_groups[0]["lr"] == 0.1 and not sgd.state

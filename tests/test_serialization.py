@@ -380,7 +380,7 @@ def test_a_save_leaves_alone_the_temporaries_of_live_writers_and_of_other_files(
         kept = [
             temporary_of(path, alive.pid),  # another process saving the same target right now
             temporary_of(path, os.getpid()),  # another thread of this process, likewise
-            temporary_of(path, dead, host="another-machine"),  # its pids are not ours to judge
+            temporary_of(path, dead, host="another_host"),  # its pids are not ours to judge
             temporary_of(tmp_path / "other.npz", dead),  # a temporary of another target
             tmp_path / f".ckpt.npz.{dead}.tmp",  # not a name save makes
             tmp_path / "ckpt.npz.tmp",
