@@ -16,7 +16,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False) -> Tensor:
 
     Python floats become the default float dtype (float32), ints int64; NumPy and CuPy arrays
     keep their dtype unless ``dtype`` is given. The data goes to ``device`` (by default: where
-    it already is for CuPy arrays and tensors, else the default device).
+    it already is for CuPy arrays and tensors, else the default device). Data that holds no
+    numbers (None, strings, other objects) is a TypeError here, not somewhere later.
     """
     if isinstance(data, Tensor):
         data = data.data
