@@ -661,3 +661,32 @@ def test_every_damaged_byte_raises_checkpoint_error_or_changes_nothing(good_file
         except CheckpointError:
             continue
         assert_same(loaded, obj, f"byte {at} inverted")
+
+
+def test_save_json_writes_null_for_nan_and_infinity_so_any_reader_can_parse_it(tmp_path):
+    metrics = {
+        "loss": float("nan"),
+        "scores": [1.5, float("inf"), np.float32("-inf")],
+        "steps": np.int64(3),
+        "kl": np.float64(0.25),
+        "label": "ring",
+    }
+    tinygan.save_json(metrics, tmp_path / "metrics.json")
+    text = (tmp_path / "metrics.json").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    assert json.loads(text) == {
+        "loss": None,
+        "scores": [1.5, None, None],
+        "steps": 3,
+        "kl": 0.25,
+        "label": "ring",
+    }
+
+
+def test_save_json_replaces_the_old_file_whole_or_not_at_all(tmp_path):
+    path = tmp_path / "metrics.json"
+    tinygan.save_json({"finished": True}, path)
+    with pytest.raises(TypeError):
+        tinygan.save_json({"oops": object()}, path)  # not JSON: nothing is written
+    assert json.loads(path.read_text()) == {"finished": True}
+    assert [p.name for p in tmp_path.iterdir()] == ["metrics.json"]  # no temporary left

@@ -63,6 +63,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import re
 import socket
@@ -114,6 +115,26 @@ def save(obj, path: str | os.PathLike) -> None:
     members = {_HEADER: numpy.frombuffer(header_bytes, dtype=numpy.uint8)}
     members.update((f"a{i}", array) for i, array in enumerate(arrays))
     _write_atomically(path, lambda file: numpy.savez(file, **members))
+
+
+def save_json(obj, path: str | os.PathLike) -> None:
+    """Write ``obj`` (dicts, lists, strings, numbers) as JSON, atomically as ``save`` does.
+
+    A NaN or an infinity becomes ``null``: Python's json module would write ``NaN`` or
+    ``Infinity``, which is not JSON, and other readers refuse the whole file.
+    """
+    text = json.dumps(_finite_or_none(obj), indent=2, allow_nan=False) + "\n"
+    _write_atomically(os.fspath(path), lambda file: file.write(text.encode()))
+
+
+def _finite_or_none(value):
+    if isinstance(value, dict):
+        return {key: _finite_or_none(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_none(item) for item in value]
+    if isinstance(value, float | numpy.floating) and not math.isfinite(value):
+        return None
+    return value.item() if isinstance(value, numpy.generic) else value
 
 
 def _describe(value, where: str, arrays: list, on_path: set) -> dict:
