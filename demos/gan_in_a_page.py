@@ -1,8 +1,11 @@
 # %% [markdown]
 # # A GAN in a page
 # Goodfellow et al.'s Algorithm 1 on the ring of 8 Gaussians, with nothing but the engine, two
-# MLPs and Adam. It collapses: G hops between a few modes instead of covering all eight, which
-# the remedies of `mixture_2d.py` fix. `python demos/gan_in_a_page.py` takes about a minute.
+# MLPs and Adam. G does not spread its samples evenly: a mode counts as covered with a single
+# sample, so beside the modes covered the page prints the share of the two fullest (25 % when
+# even). Seed 0, 4,000 steps: 8 of 8 modes, but half of the samples on two of them; the same
+# algorithm in `mixture_2d.py --remedy plain` (another draw) collapses onto one mode. The
+# remedies of `mixture_2d.py` fix it. `python demos/gan_in_a_page.py` takes about a minute.
 
 # %%
 import argparse
@@ -46,9 +49,11 @@ def main(steps=4000, batch=512, seed=0, out="runs/gan-in-a-page"):
             with tinygan.no_grad():
                 samples = G(tinygan.randn(2500, 2)).numpy()
             found = mode_coverage(samples, ring.centres, ring.std)
+            fullest = sum(sorted(found["counts"])[-2:]) / len(samples)
             print(
                 f"step {step}: D loss {d_loss.item():.3f}, G loss {g_loss.item():.3f}, "
-                f"{found['modes']} of 8 modes, {found['high_quality']:.0%} high quality"
+                f"{found['modes']} of 8 modes, {found['high_quality']:.0%} high quality, "
+                f"{fullest:.0%} on the 2 fullest"
             )
             axes = figure.add_subplot(1, len(snapshots), snapshots.index(step) + 1)
             axes.scatter(*ring.centres.T, c="black", s=30)
