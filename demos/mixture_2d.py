@@ -21,17 +21,20 @@
 # Every setting is a keyword of `main()`; `experiments/mode_collapse.py` runs each remedy and
 # loss over 5 seeds. Written into `--out`: samples.png (samples over training), final.png (D(x)
 # in blue, samples, arrows of G's gradient), curves.png, training.gif and metrics.json (modes
-# captured, high-quality fraction and KL over modes on 2,500 samples, and the data's own).
+# captured, high-quality fraction and KL over modes on 2,500 samples, and the data's own), and
+# checkpoint.npz: run the same command again after Ctrl-C and it resumes exactly (the pictures
+# then show training from the resumed step on). A run stopped by Ctrl-C, a NaN or divergence
+# says so in metrics.json ("finished": false) and exits with status 1.
 
 # %%
 import argparse
-import json
 import sys
 import time
 from functools import partial
 from pathlib import Path
 
-from mixture_pictures import save_pictures, snapshot  # beside this file
+from flags import at_least  # beside this file
+from mixture_pictures import save_pictures, snapshot
 
 import tinygan
 from tinygan import gan, nn
@@ -91,6 +94,10 @@ def main(remedy="pacgan-ema", **settings) -> dict:
         args.pack = 1 if labelled else 2
     if labelled and args.pack != 1:
         raise ValueError("info and clusters judge one sample at a time: use them with pack 1")
+    for name, lowest in {"iters": 1, "frames": 1, "width": 1, "clusters": 0}.items():
+        value = getattr(args, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+            raise ValueError(f"{name} must be an int >= {lowest}, got {value!r}")
     out = Path(args.out or f"runs/{args.data}")
     out.mkdir(parents=True, exist_ok=True)
     tinygan.manual_seed(args.seed)
@@ -132,6 +139,7 @@ def main(remedy="pacgan-ema", **settings) -> dict:
     )
     players = generator.to(device), discriminator.to(device)
     trainer = gan.GANTrainer(*players, sample_real, sample_noise, config)
+    checkpoint = out / "checkpoint.npz"
 
     def judge(points, labels):  # D's real/fake logits (InfoGAN's D: without its guesses)
         logits = discriminator(points, labels) if args.clusters else discriminator(points)
@@ -139,6 +147,9 @@ def main(remedy="pacgan-ema", **settings) -> dict:
 
     # The same z (and codes or labels) at every snapshot, as a tuple of G's arguments.
     noise = sample_noise(2500) if labels else (sample_noise(2500),)
+    if checkpoint.exists():  # a damaged one stops here with a CheckpointError saying why
+        trainer.load_checkpoint(checkpoint)
+        print(f"resumed from {checkpoint} at step {trainer.step}")
     labelled_by = cluster_of if args.clusters else None  # labels D's grid and G's samples
     shoot = partial(snapshot, trainer, noise, judge, args.pack, extent, labelled_by)
     started = time.perf_counter()
@@ -148,7 +159,7 @@ def main(remedy="pacgan-ema", **settings) -> dict:
         if trainer.step % every == 0 or trainer.step == args.iters:
             snapshots.append(shoot())
 
-    trainer.fit(args.iters, out=out, callback=take_snapshot)
+    status = trainer.fit(args.iters, out=out, callback=take_snapshot)
     seconds = time.perf_counter() - started
 
     ours = mode_coverage(snapshots[-1]["samples"], data.centres, data.std)
@@ -163,11 +174,14 @@ def main(remedy="pacgan-ema", **settings) -> dict:
         "reference": {k: reference[k] for k in ("modes", "high_quality", "kl")},
         "seconds": seconds,
         "steps": trainer.step,
+        "finished": status == "done",
+        "status": status,  # 'done', or why it stopped: 'interrupted', 'nan', 'diverged'
         "settings": vars(args) | {"remedy": remedy},
     }
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    tinygan.save_json(metrics, out / "metrics.json")
     summary = f"{ours['modes']}/{data.num_modes} modes, {100 * ours['high_quality']:.1f} %"
     title = f"{args.data}: {summary} high quality, KL {ours['kl']:.3f}"
+    title += "" if status == "done" else f" ({status} at step {trainer.step})"
     save_pictures(snapshots, data, extent, title, trainer.history, out)
     print(
         f"{args.data}: {summary} high-quality samples, KL {ours['kl']:.3f} (the data itself: "
@@ -182,12 +196,13 @@ def cli(argv=None) -> dict:
     parser = argparse.ArgumentParser(description="Mode collapse on 2-D mixtures, and remedies.")
     parser.add_argument("--data", default="ring", choices=list(DATA))
     parser.add_argument("--remedy", default="pacgan-ema", choices=list(RECIPES))
-    parser.add_argument("--iters", type=int, default=DEFAULTS["iters"], help="generator steps")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--iters", type=at_least(1), default=DEFAULTS["iters"], help="G steps")
+    parser.add_argument("--seed", type=at_least(0), default=0)
     parser.add_argument("--out", default=None, help="output folder (default runs/<data>)")
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     return vars(parser.parse_args(argv))
 
 
 if __name__ == "__main__":  # in Jupyter, sys.argv holds the kernel's flags, not the demo's
-    main(**cli([] if "ipykernel" in sys.modules else None))
+    metrics = main(**cli([] if "ipykernel" in sys.modules else None))
+    sys.exit(0 if metrics["finished"] else 1)

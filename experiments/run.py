@@ -7,8 +7,9 @@ Run it from the repository root. `experiments/NAME.py` defines DEMO (the path of
 `main(**settings)` writes `<out>/metrics.json`), RUNS (run id -> the settings of one run,
 without "out") and `table(results) -> str` (results: run id -> metrics of each finished run; a
 Markdown table). Each run goes to runs/experiments/NAME/<run id>/, in its own process, so a
-seed means what it means on the command line; one with a metrics.json is not run again, so an
-interrupted table continues where it stopped. table.md goes beside the runs, and is printed.
+seed means what it means on the command line; one that finished is not run again, so an
+interrupted table continues where it stopped (an interrupted run resumes from its checkpoint).
+table.md goes beside the runs, and is printed.
 """
 
 import argparse
@@ -26,7 +27,8 @@ from pathlib import Path
 CHILD = """import json, runpy, sys
 demo, settings, out = sys.argv[1:]
 sys.path.insert(0, str(__import__("pathlib").Path(demo).parent))
-runpy.run_path(demo)["main"](**json.loads(settings), out=out)
+metrics = runpy.run_path(demo)["main"](**json.loads(settings), out=out)
+sys.exit(0 if metrics.get("finished", True) else 1)  # stopped early: Ctrl-C, NaN, divergence
 """
 # One thread per run: parallel runs on a small machine must not fight over the cores.
 THREADS = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
@@ -44,9 +46,15 @@ def load(name):
     return module
 
 
+def has_finished(folder: Path) -> bool:
+    """Whether the run in ``folder`` ran to its end (one stopped early resumes when run again)."""
+    path = folder / "metrics.json"
+    return path.exists() and json.loads(path.read_text()).get("finished", True)
+
+
 def run(demo, run_id, settings, folder: Path):
-    """One run in a fresh process, unless its metrics.json exists."""
-    if (folder / "metrics.json").exists():
+    """One run in a fresh process, unless it has finished before."""
+    if has_finished(folder):
         print(f"{run_id}: done before", flush=True)
         return
     folder.mkdir(parents=True, exist_ok=True)
@@ -82,7 +90,7 @@ def main(argv=None):
     results = {  # every finished run, also those of earlier calls
         run_id: json.loads((out / run_id / "metrics.json").read_text())
         for run_id in config.RUNS
-        if (out / run_id / "metrics.json").exists()
+        if has_finished(out / run_id)
     }
     table = config.table(results)
     (out / "table.md").write_text(table)

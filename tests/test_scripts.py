@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import re
 import runpy
 import subprocess
@@ -82,7 +83,10 @@ def test_mixture_demo_writes_its_pictures_and_metrics(tmp_path, monkeypatch, cap
     )
     for name in ("final.png", "samples.png", "curves.png", "training.gif", "metrics.json"):
         assert (tmp_path / name).stat().st_size > 0, name
-    assert json.loads((tmp_path / "metrics.json").read_text()) == json.loads(json.dumps(metrics))
+    saved = json.loads((tmp_path / "metrics.json").read_text())  # strict JSON: inf as null
+    assert saved == json.loads(
+        json.dumps(metrics | {"kl": None if metrics["kl"] == math.inf else metrics["kl"]})
+    )
     assert metrics["num_modes"] == 8 and metrics["steps"] == 120
     assert 0 <= metrics["modes"] <= 8 and 0 <= metrics["high_quality"] <= 1
     assert metrics["reference"]["modes"] == 8 and metrics["reference"]["high_quality"] > 0.97
@@ -117,6 +121,45 @@ def test_mixture_demo_refuses_settings_that_do_not_fit(monkeypatch):
         main(remedy="unrolled")
     with pytest.raises(TypeError, match="no setting 'lr'"):
         main(lr=1e-3)
+
+
+def test_mixture_demo_resumes_from_its_checkpoint_to_the_same_numbers(tmp_path, monkeypatch):
+    main = demo("mixture_2d", monkeypatch)["main"]
+    settings = {"iters": 40, "frames": 2, "width": 16, "batch_size": 64}
+    straight = main(**settings, out=str(tmp_path / "straight"))
+    main(**settings | {"iters": 20}, out=str(tmp_path / "resumed"))  # as if stopped at 20
+    resumed = main(**settings, out=str(tmp_path / "resumed"))
+    assert resumed["steps"] == 40 and resumed["finished"]
+    for key in ("modes", "high_quality", "kl", "counts"):
+        assert resumed[key] == straight[key], key
+
+
+def test_mixture_demo_refuses_to_overwrite_a_damaged_checkpoint(tmp_path, monkeypatch):
+    import tinygan
+
+    (tmp_path / "checkpoint.npz").write_bytes(b"PK\x03\x04 cut short")
+    with pytest.raises(tinygan.CheckpointError):
+        demo("mixture_2d", monkeypatch)["main"](iters=5, width=16, out=str(tmp_path))
+    assert (tmp_path / "checkpoint.npz").read_bytes() == b"PK\x03\x04 cut short"
+
+
+def test_a_mixture_run_stopped_by_a_nan_exits_1_and_writes_valid_json_saying_so(tmp_path):
+    # lr 1e30 makes the losses explode within a few steps: a stop, not a finished run
+    command = [sys.executable, "-c", (
+        "import sys, runpy; sys.path.insert(0, 'demos'); "
+        "m = runpy.run_path('demos/mixture_2d.py')['main'](iters=50, frames=1, width=8, "
+        f"lr_g=1e30, lr_d=1e30, out={str(tmp_path)!r}); sys.exit(0 if m['finished'] else 1)"
+    )]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    metrics = json.loads((tmp_path / "metrics.json").read_text())  # strict JSON: no Infinity
+    assert metrics["finished"] is False and metrics["status"] in ("nan", "diverged")
+    assert "stopped at step" in result.stdout
+
+
+@pytest.mark.parametrize("flag, value", [("--iters", "-5"), ("--iters", "0"), ("--seed", "-1")])
+def test_mixture_demo_refuses_bad_counts_on_the_command_line_by_name(flag, value):
+    assert f"argument {flag}: must be an int" in refusal("demos/mixture_2d.py", flag, value)
 
 
 def test_mixture_demo_with_infogan_gives_g_one_code_per_mode(tmp_path, monkeypatch):
