@@ -23,6 +23,8 @@ import numpy as np
 import tinygan
 from tinygan import nn
 
+SETTINGS = common.SETTINGS | common.DCGAN_SETTINGS  # what main() takes, and their defaults
+
 
 # %% The players: the DCGAN's, told a category y.
 class ConditionalGenerator(nn.Module):
@@ -57,7 +59,7 @@ class ProjectionDiscriminator(nn.Module):
 
 # %% The data with its labels, training, pictures, numbers.
 def main(**settings) -> dict:
-    s, digits = common.start("cgan", settings, common.SETTINGS | common.DCGAN_SETTINGS)
+    s, digits = common.start("cgan", settings, SETTINGS)
     device = s["device"]
     real = tinygan.tensor(digits.train, device=device)  # moved once; batches are drawn there
     labels = tinygan.tensor(digits.train_labels, device=device)

@@ -23,6 +23,8 @@ import numpy as np
 
 import tinygan
 
+SETTINGS = common.SETTINGS | common.DCGAN_SETTINGS  # what main() takes, and their defaults
+
 
 # %% An unconditional GAN on the digits: data, training, pictures, numbers (mnist_mlp.py's too).
 def train_and_score(generator, discriminator, s, digits) -> dict:
@@ -48,7 +50,7 @@ def train_and_score(generator, discriminator, s, digits) -> dict:
 
 # %% The DCGAN players.
 def main(**settings) -> dict:
-    s, digits = common.start("dcgan", settings, common.SETTINGS | common.DCGAN_SETTINGS)
+    s, digits = common.start("dcgan", settings, SETTINGS)
     generator = common.dcgan_generator(s["width"])
     discriminator = common.dcgan_discriminator(s["width"], s["spectral_norm"])
     return train_and_score(generator, discriminator, s, digits)

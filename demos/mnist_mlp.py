@@ -20,6 +20,8 @@ from mnist_dcgan import train_and_score
 
 from tinygan import nn
 
+SETTINGS = common.SETTINGS  # what main() takes, and their defaults
+
 
 # %% The players: no convolution, no batch norm.
 def mlp_generator() -> nn.Module:
@@ -49,7 +51,7 @@ def mlp_discriminator() -> nn.Module:
 
 # %% Trained and scored as the DCGAN is.
 def main(**settings) -> dict:
-    s, digits = common.start("mlp", settings, common.SETTINGS)
+    s, digits = common.start("mlp", settings, SETTINGS)
     return train_and_score(mlp_generator(), mlp_discriminator(), s, digits)
 
 

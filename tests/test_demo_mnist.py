@@ -300,3 +300,20 @@ def test_parzen_real_digits_rises_with_the_number_of_kernels(tmp_path, fake_mnis
     nearest = [float(row[-2]) for row in rows[:3]]
     assert likelihoods[0] < likelihoods[1] < likelihoods[2]
     assert nearest[0] > nearest[1] > nearest[2]
+
+
+@pytest.mark.parametrize("config", [f"mnist_{model}_runs" for model in MODELS])
+def test_mnist_experiment_config_runs_its_demo_and_tables_it(config, tmp_path, bars, capsys):
+    """Every run of the config is settings its demo's main() takes; its first run, shortened to
+    2 steps on the bars, gives a table row."""
+    if str(ROOT / "experiments") not in sys.path:
+        sys.path.insert(0, str(ROOT / "experiments"))
+    experiment = importlib.import_module(config)
+    module = demo(Path(experiment.DEMO).stem.removeprefix("mnist_"))
+    for name, settings in experiment.RUNS.items():
+        assert set(settings) <= set(module.SETTINGS), name
+    first = next(iter(experiment.RUNS))
+    tiny = {"data_dir": bars, "out": tmp_path, "iters": 2, **TINY}
+    metrics = json.loads(json.dumps(module.main(**experiment.RUNS[first] | tiny), default=str))
+    table = experiment.table({first: metrics})
+    assert table.splitlines()[2].startswith(f"| `{first}` | 2 |")
