@@ -119,4 +119,3 @@ def default_layer_init_(weight: Tensor, bias: Tensor | None) -> None:
         fan_in, _ = fan_in_and_fan_out(weight)
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
         uniform_(bias, -bound, bound)
-
