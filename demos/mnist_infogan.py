@@ -58,5 +58,9 @@ def main(**settings) -> dict:
 
 # %%
 if __name__ == "__main__":
-    weight = {"type": float, "default": 1.0, "help": "lambda of the code's loss"}
+    weight = {
+        "type": float,
+        "default": SETTINGS["info_weight"],
+        "help": "lambda of the code's loss",
+    }
     main(**common.command_line("InfoGAN on MNIST digits.", ("--info-weight", weight)))

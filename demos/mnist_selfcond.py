@@ -74,8 +74,11 @@ def main(**settings) -> dict:
 # %%
 if __name__ == "__main__":
     flags = [
-        ("--clusters", {"type": int, "default": 50, "help": "k of k-means"}),
+        ("--clusters", {"type": int, "default": SETTINGS["clusters"], "help": "k of k-means"}),
         ("--spectral-norm", {"action": "store_true", "help": "D spectrally normalized"}),
-        ("--lr-d", {"type": float, "default": 2e-4, "help": "D's learning rate (G's: 2e-4)"}),
+        (
+            "--lr-d",
+            {"type": float, "default": SETTINGS["lr_d"], "help": "D's learning rate (G's: 2e-4)"},
+        ),
     ]
     main(**common.command_line("A self-conditioned DCGAN on MNIST digits.", *flags))
