@@ -83,10 +83,11 @@ def test_runs_unchanged_on_the_cuda_device(name, tmp_path, monkeypatch):
     monkeypatch.setattr(backend, "_cuda", backend._cuda)  # restored after the test
     monkeypatch.setattr(random, "_cuda", None)
     device = use_device(name)
-    argv = ["gaussian_1d.py", "--device", device, "--iters", "20", "--out", str(tmp_path)]
-    monkeypatch.setattr(sys, "argv", argv)
-    runpy.run_path(str(ROOT / "demos" / "gaussian_1d.py"), run_name="__main__")
+    monkeypatch.syspath_prepend(str(ROOT / "demos"))  # for gaussian_pictures.py beside it
+    main = runpy.run_path(str(ROOT / "demos" / "gaussian_1d.py"))["main"]
+    returned = main(device=device, iters=20, out=str(tmp_path))
     metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics == json.loads(json.dumps(returned))  # main() returns what it writes
     assert metrics["settings"]["device"] == "cuda"
     assert all(math.isfinite(metrics[key]) for key in ("wasserstein_1", "jensen_shannon"))
     assert (tmp_path / "figure1.png").exists() and (tmp_path / "training.gif").exists()

@@ -113,6 +113,42 @@ def test_a_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tmp_path, 
     assert kept["step"] == good["step"] == 4
 
 
+def test_the_stop_message_says_a_resume_must_change_a_setting(tmp_path, capsys):
+    trainer = make_trainer()
+    real = trainer.sample_real
+    trainer.sample_real = lambda n: real(n) * float("nan")
+    assert trainer.fit(3, out=tmp_path, progress=False) == "nan"
+    message = capsys.readouterr().out
+    assert "repeats the same steps" in message and "change a setting first" in message
+
+
+def test_a_loss_that_diverges_without_nan_stops_training_too(tmp_path, capsys):
+    trainer = make_trainer()
+    trainer.fit(2, out=tmp_path, checkpoint_every=1, progress=False)
+    real = trainer.sample_real
+    trainer.sample_real = lambda n: real(n) * 1e12  # D's logits, and its loss, explode
+    assert trainer.fit(10, out=tmp_path, checkpoint_every=1, progress=False) == "diverged"
+    message = capsys.readouterr().out
+    assert "stopped at step 3: a loss is diverging" in message
+    assert tinygan.load(tmp_path / "checkpoint.npz")["step"] == 2  # the bad step is not saved
+
+
+def test_fit_refuses_fewer_steps_than_the_trainer_has_already_taken(tmp_path):
+    trainer = make_trainer()
+    trainer.fit(3, progress=False)
+    with pytest.raises(ValueError, match="already at step 3.*at least 3 steps"):
+        trainer.fit(2, progress=False)
+    assert trainer.fit(3, progress=False) == "done" and trainer.step == 3  # nothing left to do
+
+
+@pytest.mark.parametrize(
+    "steps, checkpoint_every, named", [(-5, 0, "steps"), (2.5, 0, "steps"), (4, -1, "checkpoint")]
+)
+def test_fit_refuses_negative_or_fractional_step_counts_by_name(steps, checkpoint_every, named):
+    with pytest.raises(ValueError, match=f"fit: {named}.* must be an int >= 0"):
+        make_trainer().fit(steps, checkpoint_every=checkpoint_every, progress=False)
+
+
 def test_ctrl_c_saves_and_returns_cleanly(tmp_path, capsys):
     trainer = make_trainer()
     real = trainer.sample_real
@@ -182,6 +218,30 @@ def test_bad_options_are_refused_by_name():
         gan.TrainingConfig(objective="nonsaturating")
     with pytest.raises(ValueError, match="invalid label_smoothing=1.5"):
         gan.TrainingConfig(label_smoothing=1.5)
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"lr_g": float("inf")},
+        {"lr_d": float("nan")},
+        {"r1": -1.0},
+        {"batch_size": 2.5},
+        {"batch_size": True},
+        {"d_steps": 0},
+        {"ema_decay": 1.0},
+        {"gradient_penalty": "10"},
+    ],
+)
+def test_non_finite_out_of_range_or_mistyped_settings_are_refused_by_name(setting):
+    ((name, value),) = setting.items()
+    with pytest.raises(ValueError, match=f"invalid {name}={value!r}: it must be"):
+        gan.TrainingConfig(**setting)
+
+
+def test_a_batch_that_does_not_split_into_packs_is_refused():
+    with pytest.raises(ValueError, match="batch_size=10 must be a multiple of pack"):
+        gan.TrainingConfig(batch_size=10, pack=4)
 
 
 def test_fit_calls_the_callback_after_every_step():

@@ -1,6 +1,7 @@
 """The package's layers (tools/layers.py) hold: no import cycle, no arrow up, and a plain
 ``import tinygan`` loads only what every user needs."""
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,49 @@ def test_no_module_imports_from_a_layer_above_its_own():
                     f"{module} ({layers.LAYERS[own][0]}) -> {target} ({layers.LAYERS[other][0]})"
                 )
     assert not arrows_up, "arrows up:\n" + "\n".join(sorted(arrows_up))
+
+
+def imports_inside_functions(path):
+    """The imports of a file that stand anywhere but at its top level."""
+    tree = ast.parse(path.read_text())
+    top_level = {id(node) for node in tree.body}
+    return [
+        ast.unparse(node)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in top_level
+    ]
+
+
+def test_modules_import_at_the_top_only_cupy_is_imported_where_it_is_needed():
+    lazy = {
+        module: found
+        for module, path in layers.module_files().items()
+        if (found := imports_inside_functions(path))
+    }
+    # CuPy is optional: backend.py imports it the first time a 'cuda' array is asked for.
+    assert lazy == {"tinygan.backend": ["import cupy", "import cupyx"]}
+
+
+def imported_packages(path):
+    """The top-level package of every absolute import in a file ('matplotlib', 'numpy', ...)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize(
+    "dependency, users",
+    [("tqdm", {"tinygan.gan.fit", "tinygan.data.mnist"}), ("matplotlib", {"tinygan.plots"})],
+)
+def test_the_heavy_dependencies_are_imported_only_where_progress_is_shown_or_pictures_drawn(
+    dependency, users
+):
+    files = layers.module_files().items()
+    assert {module for module, path in files if dependency in imported_packages(path)} == users
 
 
 @pytest.mark.parametrize(

@@ -167,6 +167,32 @@ def test_missing_files_offline_say_which_files_to_put_where(tmp_path, monkeypatc
         load_mnist(tmp_path / "elsewhere")
 
 
+def test_a_given_folder_that_is_missing_empty_a_file_or_incomplete_is_told_apart(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "a-file").write_text("not a folder")
+    (tmp_path / "half").mkdir()
+    write_idx(tmp_path / "half" / "train-images-idx3-ubyte", np.zeros((1, 28, 28), np.uint8))
+    expected = {
+        "missing": "the folder .*missing does not exist",
+        "empty": "the folder .*empty is empty",
+        "a-file": "a-file is a file, not a folder",
+        "half": "half lacks train-labels-idx1-ubyte \\(gzip or not\\)",
+    }
+    for name, message in expected.items():
+        with pytest.raises(FileNotFoundError, match=message):
+            load_mnist(tmp_path / name)
+
+
+def test_a_header_claiming_255_dimensions_gets_a_short_message(tmp_path):
+    path = tmp_path / "huge-idx"
+    path.write_bytes(bytes([0, 0, 8, 255]) + np.full(255, 2**25, ">u4").tobytes() + bytes(100))
+    with pytest.raises(
+        IDXError, match=r"\.\.\., 33554432\) with 255 dimensions.*over 10\^"
+    ) as error:
+        read_idx(path)
+    assert len(str(error.value)) < 300
+
+
 @pytest.mark.parametrize(
     "images, labels, message",
     [

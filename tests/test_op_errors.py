@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import tinygan
 import tinygan.nn.functional as F
+from tinygan import nn
 
 
 def test_matmul_shape_mismatch():
@@ -92,7 +94,7 @@ def test_more_argument_errors_are_clear():
         F.conv2d(tinygan.ones(1, 1, 4, 4), tinygan.ones(1, 1, 2, 2), stride=0)
     with pytest.raises(ValueError, match="padding must be at least 0"):
         F.conv2d(tinygan.ones(1, 1, 4, 4), tinygan.ones(1, 1, 2, 2), padding=-1)
-    with pytest.raises(TypeError, match="nll_loss: target must be a Tensor"):
+    with pytest.raises(TypeError, match="nll_loss: argument 'target' must be a Tensor, not list"):
         F.nll_loss(tinygan.zeros(2, 3), [0, 1])
     with pytest.raises(ValueError, match="named 'cuda'"):
         tinygan.ones(2).to("cuda:0")
@@ -114,3 +116,99 @@ def test_more_argument_errors_are_clear():
             tinygan.ones(1, 1, 2, 2),
             tinygan.ones(1, dtype=tinygan.float64),
         )
+
+
+# ---- ops take tensors, as in PyTorch (torch.sigmoid(array) is a TypeError too) ----------------
+
+
+def test_ops_given_a_list_or_none_name_the_op_and_the_argument_and_say_to_wrap_it():
+    with pytest.raises(
+        TypeError, match=r"conv2d: argument 'input' must be a Tensor, not list.*tinygan\.tensor"
+    ):
+        F.conv2d([[1.0]], tinygan.ones(1, 1, 1, 1))
+    with pytest.raises(TypeError, match="linear: argument 'weight' must be a Tensor, not None"):
+        F.linear(tinygan.ones(1, 2), None)
+    with pytest.raises(TypeError, match="linear: argument 'input' must be a Tensor, not list"):
+        nn.Linear(2, 1)([[1.0, 2.0]])
+
+
+def test_modules_and_ops_refuse_numpy_arrays_saying_so_and_how_to_convert():
+    with pytest.raises(
+        TypeError,
+        match=r"linear: argument 'input' must be a Tensor, not numpy\.ndarray; make one with "
+        r"tinygan\.tensor",
+    ):
+        nn.Linear(2, 1)(np.ones((1, 2), np.float32))
+    with pytest.raises(TypeError, match=r"sigmoid: argument 'x' must be a Tensor, not numpy"):
+        tinygan.sigmoid(np.array([1.0]))
+
+
+_a = np.ones((2, 2), np.float32)
+_t = tinygan.ones(2, 2)
+OPS_GIVEN_AN_ARRAY = {
+    # op: (call with the array in one tensor argument, the argument's name)
+    "abs": (lambda: tinygan.abs(_a), "x"),
+    "exp": (lambda: tinygan.exp(_a), "x"),
+    "log": (lambda: tinygan.log(_a), "x"),
+    "sqrt": (lambda: tinygan.sqrt(_a), "x"),
+    "clamp": (lambda: tinygan.clamp(_a, min=0.0), "x"),
+    "tanh": (lambda: tinygan.tanh(_a), "x"),
+    "relu": (lambda: F.relu(_a), "x"),
+    "leaky_relu": (lambda: F.leaky_relu(_a), "x"),
+    "elu": (lambda: F.elu(_a), "x"),
+    "softplus": (lambda: F.softplus(_a), "x"),
+    "log_sigmoid": (lambda: F.log_sigmoid(_a), "x"),
+    "dropout": (lambda: F.dropout(_a), "input"),
+    "sum": (lambda: tinygan.sum(_a), "x"),
+    "mean": (lambda: tinygan.mean(_a, 0), "x"),
+    "var": (lambda: tinygan.var(_a), "x"),
+    "std": (lambda: tinygan.std(_a), "x"),
+    "amax": (lambda: tinygan.amax(_a), "x"),
+    "amin": (lambda: tinygan.amin(_a), "x"),
+    "max": (lambda: tinygan.max(_a), "x"),
+    "min": (lambda: tinygan.min(_a), "x"),
+    "argmax": (lambda: tinygan.argmax(_a), "x"),
+    "argmin": (lambda: tinygan.argmin(_a), "x"),
+    "logsumexp": (lambda: tinygan.logsumexp(_a, 0), "x"),
+    "softmax": (lambda: tinygan.softmax(_a, 0), "x"),
+    "log_softmax": (lambda: tinygan.log_softmax(_a, 0), "x"),
+    "reshape": (lambda: tinygan.reshape(_a, (4,)), "x"),
+    "permute": (lambda: tinygan.permute(_a, (1, 0)), "x"),
+    "transpose": (lambda: tinygan.transpose(_a, 0, 1), "x"),
+    "flatten": (lambda: tinygan.flatten(_a), "x"),
+    "squeeze": (lambda: tinygan.squeeze(_a), "x"),
+    "unsqueeze": (lambda: tinygan.unsqueeze(_a, 0), "x"),
+    "split": (lambda: tinygan.split(_a, 1), "x"),
+    "pad": (lambda: F.pad(_a, (1, 1)), "x"),
+    "cat": (lambda: tinygan.cat([_t, _a]), r"tensors\[1\]"),
+    "stack": (lambda: tinygan.stack([_a, _t]), r"tensors\[0\]"),
+    "linear": (lambda: F.linear(_t, _a), "weight"),
+    "conv2d": (lambda: F.conv2d(tinygan.ones(1, 1, 2, 2), _a[None, None]), "weight"),
+    "conv_transpose2d": (lambda: F.conv_transpose2d(_a[None, None], _t[None, None]), "input"),
+    "batch_norm": (lambda: F.batch_norm(_a, None, None, training=True), "input"),
+    "embedding": (lambda: F.embedding(np.array([0]), _t), "input"),
+    "mse_loss": (lambda: F.mse_loss(_a, _t), "input"),
+    "binary_cross_entropy": (lambda: F.binary_cross_entropy(_t * 0.5, _a), "target"),
+    "binary_cross_entropy_with_logits": (
+        lambda: F.binary_cross_entropy_with_logits(_a, _t),
+        "input",
+    ),
+    "cross_entropy": (lambda: F.cross_entropy(_a, tinygan.tensor([0, 1])), "input"),
+    "nll_loss": (lambda: F.nll_loss(_a, tinygan.tensor([0, 1])), "input"),
+}
+
+
+@pytest.mark.parametrize("op", OPS_GIVEN_AN_ARRAY)
+def test_every_op_refuses_a_numpy_array_in_a_tensor_argument_by_name(op):
+    call, argument = OPS_GIVEN_AN_ARRAY[op]
+    with pytest.raises(
+        TypeError, match=rf"^{op}: argument '{argument}' must be a Tensor, not numpy\.ndarray"
+    ):
+        call()
+
+
+def test_arithmetic_still_takes_an_array_beside_a_tensor_as_a_constant():
+    y = tinygan.ones(2) * np.full(2, 3.0, np.float32)
+    assert y.tolist() == [3.0, 3.0]
+    assert tinygan.maximum(tinygan.zeros(2), np.ones(2, np.float32)).tolist() == [1.0, 1.0]
+    assert (tinygan.ones(1, 2) @ np.ones((2, 1), np.float32)).tolist() == [[2.0]]

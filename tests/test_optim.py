@@ -448,7 +448,7 @@ def test_state_dict_has_pytorchs_layout_with_indices_counted_across_groups():
     optimizer = Adam([{"params": params[:2]}, {"params": params[2:], "lr": 0.5}], amsgrad=True)
     run_steps(optimizer, params, gradient_sequence(2))
     saved = optimizer.state_dict()
-    assert set(saved) == {"state", "param_groups"}
+    assert set(saved) == {"optimizer", "state", "param_groups"}  # PyTorch's, and the name
     assert [g["params"] for g in saved["param_groups"]] == [[0, 1], [2]]
     assert saved["param_groups"][0] == {
         "lr": 1e-3,
@@ -585,6 +585,43 @@ def test_loading_state_for_a_parameter_no_group_lists_raises():
     saved["state"][7] = saved["state"][0]
     with pytest.raises(ValueError, match="state for parameter 7"):
         stepped_adam().load_state_dict(saved)
+
+
+def test_state_dict_records_which_optimizer_made_it():
+    assert stepped_adam().state_dict()["optimizer"] == "Adam"
+
+
+def test_loading_the_state_dict_of_another_optimizer_is_refused_and_changes_nothing():
+    params = make_params(initial_values())
+    sgd = SGD(params, lr=0.1, momentum=0.9)
+    with pytest.raises(
+        ValueError, match=r"SGD.load_state_dict: the state dict was saved by Adam, not by SGD"
+    ):
+        sgd.load_state_dict(stepped_adam().state_dict())
+    assert sgd.param_groups[0]["lr"] == 0.1 and not sgd.state
+
+
+def test_loading_a_state_dict_with_other_hyperparameters_is_refused_naming_them():
+    saved = stepped_adam().state_dict()
+    del saved["optimizer"]  # as saved before the optimizer's name was recorded
+    params = make_params(initial_values())
+    sgd = SGD([{"params": params[:2]}, {"params": params[2:]}], lr=0.1)
+    with pytest.raises(
+        ValueError,
+        match=r"SGD.load_state_dict: parameter group 0 of the state dict has hyperparameters "
+        r"\['amsgrad', 'betas', 'eps'\] that SGD does not have, and lacks \['dampening', "
+        r"'momentum', 'nesterov'\]",
+    ):
+        sgd.load_state_dict(saved)
+    assert sgd.param_groups[0]["lr"] == 0.1
+
+
+def test_a_state_dict_saved_without_the_optimizers_name_loads_when_its_keys_match():
+    saved = stepped_adam().state_dict()
+    del saved["optimizer"]
+    target = stepped_adam()
+    target.load_state_dict(saved)
+    assert target.state_dict()["param_groups"] == saved["param_groups"]
 
 
 def test_loading_bad_hyperparameters_raises():

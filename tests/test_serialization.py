@@ -10,7 +10,11 @@ import math
 import os
 import pathlib
 import pickle
+import signal
+import socket
+import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -319,6 +323,86 @@ def test_a_failed_rename_leaves_the_previous_checkpoint_and_no_temp_files(tmp_pa
     assert_good_checkpoint_intact(path)
 
 
+# ---- temporaries left by writers that were killed --------------------------------------------
+
+KILLED_WRITER = """
+import os, sys, time
+import numpy as np
+import tinygan
+
+def write_half_then_hang(file, **members):
+    file.write(b"PK half a checkpoint" * 1000)
+    file.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+
+np.savez = write_half_then_hang
+tinygan.save({"w": tinygan.zeros(3)}, sys.argv[1])
+"""
+
+
+def a_dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def temporary_of(target: pathlib.Path, pid: int, host: str | None = None) -> pathlib.Path:
+    """A temporary named as save names its own, written by process ``pid`` on ``host``."""
+    host = socket.gethostname() if host is None else host
+    return target.parent / f".{target.name}.{pid}-{host}.abcd1234.tmp"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="kill -9 and pids as on POSIX")
+def test_a_save_removes_the_temporary_of_a_writer_killed_mid_save(tmp_path):
+    path = checkpoint_in(tmp_path)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(path)],
+        stdout=subprocess.PIPE,
+        cwd=pathlib.Path(__file__).resolve().parent.parent,
+    )
+    assert writer.stdout.readline() == b"writing\n"
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait()
+    (left_behind,) = [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+    assert left_behind.startswith(f".ckpt.npz.{writer.pid}-")
+
+    save({"epoch": 1, "w": tinygan.ones(3)}, path)
+    assert_good_checkpoint_intact(path)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="pids as on POSIX")
+def test_a_save_leaves_alone_the_temporaries_of_live_writers_and_of_other_files(tmp_path):
+    path = checkpoint_in(tmp_path)
+    dead = a_dead_pid()
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as alive:
+        kept = [
+            temporary_of(path, alive.pid),  # another process saving the same target right now
+            temporary_of(path, os.getpid()),  # another thread of this process, likewise
+            temporary_of(path, dead, host="another_host"),  # its pids are not ours to judge
+            temporary_of(tmp_path / "other.npz", dead),  # a temporary of another target
+            tmp_path / f".ckpt.npz.{dead}.tmp",  # not a name save makes
+            tmp_path / "ckpt.npz.tmp",
+        ]
+        for file in kept:
+            file.write_bytes(b"in use")
+        save({"epoch": 1, "w": tinygan.ones(3)}, path)
+        alive.kill()
+    assert all(file.exists() for file in kept)
+
+
+def test_a_save_removes_old_temporaries_named_by_earlier_versions_but_not_recent_ones(tmp_path):
+    path = checkpoint_in(tmp_path)
+    old, recent = tmp_path / ".ckpt.npz.k3j_9x2a.tmp", tmp_path / ".ckpt.npz.q8w2e5r7.tmp"
+    for file in (old, recent):
+        file.write_bytes(b"left by a tinygan that named temporaries without a pid")
+    a_day_ago = time.time() - 24 * 3600
+    os.utime(old, (a_day_ago, a_day_ago))
+    save({"epoch": 1, "w": tinygan.ones(3)}, path)
+    assert not old.exists() and recent.exists()
+
+
 def test_an_unsupported_object_is_refused_before_the_file_is_touched(tmp_path):
     path = checkpoint_in(tmp_path)
     with pytest.raises(TypeError):
@@ -577,3 +661,32 @@ def test_every_damaged_byte_raises_checkpoint_error_or_changes_nothing(good_file
         except CheckpointError:
             continue
         assert_same(loaded, obj, f"byte {at} inverted")
+
+
+def test_save_json_writes_null_for_nan_and_infinity_so_any_reader_can_parse_it(tmp_path):
+    metrics = {
+        "loss": float("nan"),
+        "scores": [1.5, float("inf"), np.float32("-inf")],
+        "steps": np.int64(3),
+        "kl": np.float64(0.25),
+        "label": "ring",
+    }
+    tinygan.save_json(metrics, tmp_path / "metrics.json")
+    text = (tmp_path / "metrics.json").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    assert json.loads(text) == {
+        "loss": None,
+        "scores": [1.5, None, None],
+        "steps": 3,
+        "kl": 0.25,
+        "label": "ring",
+    }
+
+
+def test_save_json_replaces_the_old_file_whole_or_not_at_all(tmp_path):
+    path = tmp_path / "metrics.json"
+    tinygan.save_json({"finished": True}, path)
+    with pytest.raises(TypeError):
+        tinygan.save_json({"oops": object()}, path)  # not JSON: nothing is written
+    assert json.loads(path.read_text()) == {"finished": True}
+    assert [p.name for p in tmp_path.iterdir()] == ["metrics.json"]  # no temporary left

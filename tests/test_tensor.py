@@ -57,6 +57,31 @@ def test_tensors_promote_like_pytorch():
     assert (ints + 1).dtype == tinygan.int64
 
 
+@pytest.mark.parametrize(
+    "data, described",
+    [
+        (None, "None"),
+        ("abc", "str"),
+        ([object()], "list"),
+        ([1.0, None], "list"),
+        ({"a": 1}, "dict"),
+        (np.array(["a", "b"]), "numpy.ndarray"),
+    ],
+)
+def test_tensor_refuses_data_that_is_not_numbers_when_it_is_made(data, described):
+    with pytest.raises(TypeError, match=rf"tensor: cannot make a tensor from {described} "):
+        tinygan.tensor(data)
+
+
+def test_tensor_refuses_strings_even_with_a_dtype_and_says_what_it_takes():
+    with pytest.raises(
+        TypeError, match=r"holds dtype <U3, not numbers\. Give a number, nested lists"
+    ):
+        tinygan.tensor("1.5", dtype=tinygan.float32)
+    with pytest.raises(TypeError, match="tensor: cannot make a tensor of dtype object"):
+        tinygan.tensor([1.0], dtype=object)
+
+
 # ---- factories ----------------------------------------------------------------------------------
 
 
@@ -183,6 +208,29 @@ def test_mixing_devices_raises_an_error_naming_the_op_and_both_devices():
         backend._cuda = None
 
 
+@pytest.mark.parametrize("bad_device", [0, "", False, "gpu", "CPU"])
+def test_every_factory_refuses_a_device_that_is_not_cpu_or_cuda(bad_device):
+    expected = r"unknown device .*: expected one of \('cpu', 'cuda'\)"
+    for make in (
+        lambda: tinygan.tensor([1.0], device=bad_device),
+        lambda: tinygan.tensor(np.ones(2), device=bad_device),
+        lambda: tinygan.zeros(2, device=bad_device),
+        lambda: tinygan.zeros_like(tinygan.ones(2), device=bad_device),
+        lambda: tinygan.ones(2).to(device=bad_device),
+        lambda: tinygan.nn.Linear(2, 1).to(device=bad_device),
+    ):
+        with pytest.raises(ValueError, match=expected):
+            make()
+
+
+def test_to_with_a_bogus_argument_says_it_is_neither_a_device_nor_a_dtype():
+    expected = r"to: 'bogus' is neither a device \('cpu', 'cuda'\) nor a dtype"
+    with pytest.raises(TypeError, match=expected):
+        tinygan.ones(2).to("bogus")
+    with pytest.raises(TypeError, match=expected):
+        tinygan.nn.Linear(2, 1).to("bogus")
+
+
 def test_default_device_comes_from_set_default_device_and_the_environment(monkeypatch):
     monkeypatch.setattr(backend, "_cuda", STANDIN_BACKEND)
     monkeypatch.setattr(backend, "_default_device", None)
@@ -226,6 +274,35 @@ def test_numpy_item_and_python_conversions(device):
         tinygan.ones(2).item()
     with pytest.raises(RuntimeError, match="ambiguous"):
         bool(tinygan.ones(2))
+
+
+def test_numpy_of_a_tensor_is_a_read_only_view_of_its_values(device):
+    x = tinygan.tensor([1.0, 2.0], device=device)
+    values = x.numpy()
+    assert not values.flags.writeable
+    with pytest.raises(ValueError, match="assignment destination is read-only"):
+        values[0] = 5.0
+    with pytest.raises(ValueError, match="read-only"):
+        np.random.shuffle(x.numpy())
+    writable = x.numpy().copy()  # the way to get an array of one's own
+    writable[0] = 5.0
+    assert x.tolist() == [1.0, 2.0]
+
+
+def test_numpy_cannot_be_used_to_change_values_behind_a_recorded_graph():
+    x = tinygan.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    with pytest.raises(ValueError, match="read-only"):
+        x.numpy()[0] = 5.0
+    y.backward()
+    assert x.grad.tolist() == [2.0, 4.0]
+
+
+def test_numpy_on_the_cpu_shares_memory_so_later_in_place_changes_show():
+    x = tinygan.tensor([1.0, 2.0])
+    values = x.numpy()
+    x.add_(1.0)
+    assert values.tolist() == [2.0, 3.0]
 
 
 def test_numpy_arrays_on_the_left_defer_to_the_tensor():

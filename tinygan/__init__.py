@@ -79,7 +79,7 @@ from .functions import (
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .random import initial_seed, manual_seed
-from .serialization import CheckpointError, load, save
+from .serialization import CheckpointError, load, save, save_json
 from .tensor import Tensor
 
 __version__ = "0.1.0"

@@ -113,6 +113,19 @@ def to_numpy(array) -> numpy.ndarray:
     return cuda_backend().xp.asnumpy(array)
 
 
+def read_only_numpy(array) -> numpy.ndarray:
+    """The values of ``array`` as a NumPy array that refuses writes ("assignment destination
+    is read-only"): a view of the same memory on the CPU, a copy from the GPU.
+
+    A write through a plain view would bypass the tensor's version counter, and backward would
+    then use the new values without a word (a silently wrong gradient). Copy it
+    (``t.numpy().copy()``) to get an array of one's own.
+    """
+    view = to_numpy(array).view()
+    view.flags.writeable = False
+    return view
+
+
 def move(array, device: str):
     """``array`` on ``device``: the same array if it is there already, else a copy."""
     if device_of(array) == device:

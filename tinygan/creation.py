@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import reprlib
+
 import numpy
 
 from . import backend, dtypes, random
+from .functions.operands import type_name
 from .tensor import Tensor
 
 
@@ -13,7 +16,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False) -> Tensor:
 
     Python floats become the default float dtype (float32), ints int64; NumPy and CuPy arrays
     keep their dtype unless ``dtype`` is given. The data goes to ``device`` (by default: where
-    it already is for CuPy arrays and tensors, else the default device).
+    it already is for CuPy arrays and tensors, else the default device). Data that holds no
+    numbers (None, strings, other objects) is a TypeError here, not somewhere later.
     """
     if isinstance(data, Tensor):
         data = data.data
@@ -21,17 +25,38 @@ def tensor(data, dtype=None, device=None, requires_grad=False) -> Tensor:
         raise TypeError(
             "tensor: data is a list of tensors or GPU arrays; join them with tinygan.stack instead"
         )
-    dtype = dtypes.infer_dtype(data) if dtype is None else dtypes.as_dtype(dtype)
+    dtype = _dtype_of_numbers(data, dtype)
     if _is_array(data):  # a NumPy or CuPy array: copy it, to another device if asked
-        on_gpu = backend.device_of(data) == "cuda"
-        device = backend.check_device(
-            device or ("cuda" if on_gpu else backend.get_default_device())
-        )
-        array = backend.move(data, device).astype(dtype, copy=True)
+        if device is None:
+            device = "cuda" if backend.device_of(data) == "cuda" else backend.get_default_device()
+        array = backend.move(data, backend.check_device(device)).astype(dtype, copy=True)
     else:
-        device = backend.check_device(device or backend.get_default_device())
+        device = backend.check_device(backend.get_default_device() if device is None else device)
         array = backend.array_module_for(device).array(data, dtype=dtype)
     return Tensor(array, requires_grad=requires_grad)
+
+
+_NUMBER_KINDS = "biufc"  # NumPy's kinds of bool, signed and unsigned int, float and complex
+
+
+def _dtype_of_numbers(data, dtype) -> numpy.dtype:
+    """The dtype the new tensor gets; a TypeError, raised here where the mistake is made, for
+    data that holds no numbers (None, strings, objects). NumPy would wrap those in an array of
+    dtype object or str (and even parse '1.5' as a float) and the tensor fail later elsewhere."""
+    natural = dtypes.infer_dtype(data)
+    if natural.kind not in _NUMBER_KINDS:
+        raise TypeError(
+            f"tensor: cannot make a tensor from {type_name(data)} ({reprlib.repr(data)}): it "
+            f"holds dtype {natural}, not numbers. Give a number, nested lists of numbers or an "
+            "array of numbers"
+        )
+    dtype = natural if dtype is None else dtypes.as_dtype(dtype)
+    if dtype.kind not in _NUMBER_KINDS:
+        raise TypeError(
+            f"tensor: cannot make a tensor of dtype {dtype}; tensors hold numbers (bool, "
+            "integer or floating dtypes such as tinygan.float32)"
+        )
+    return dtype
 
 
 def _is_array(data) -> bool:

@@ -63,9 +63,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
+import re
+import socket
 import stat
 import tempfile
+import time
 
 import numpy
 
@@ -111,6 +115,26 @@ def save(obj, path: str | os.PathLike) -> None:
     members = {_HEADER: numpy.frombuffer(header_bytes, dtype=numpy.uint8)}
     members.update((f"a{i}", array) for i, array in enumerate(arrays))
     _write_atomically(path, lambda file: numpy.savez(file, **members))
+
+
+def save_json(obj, path: str | os.PathLike) -> None:
+    """Write ``obj`` (dicts, lists, strings, numbers) as JSON, atomically as ``save`` does.
+
+    A NaN or an infinity becomes ``null``: Python's json module would write ``NaN`` or
+    ``Infinity``, which is not JSON, and other readers refuse the whole file.
+    """
+    text = json.dumps(_finite_or_none(obj), indent=2, allow_nan=False) + "\n"
+    _write_atomically(os.fspath(path), lambda file: file.write(text.encode()))
+
+
+def _finite_or_none(value):
+    if isinstance(value, dict):
+        return {key: _finite_or_none(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_or_none(item) for item in value]
+    if isinstance(value, float | numpy.floating) and not math.isfinite(value):
+        return None
+    return value.item() if isinstance(value, numpy.generic) else value
 
 
 def _describe(value, where: str, arrays: list, on_path: set) -> dict:
@@ -216,9 +240,8 @@ def _write_atomically(path: str, write) -> None:
     """
     path = os.path.realpath(path)  # through a symlink (latest.npz -> run/ckpt.npz): its target
     directory = os.path.dirname(path)
-    # A hidden name that says whose it is; cut short so that it stays a legal file name.
-    prefix = f".{os.path.basename(path)[:100]}."
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+    _remove_stale_temporaries(path)
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix=_temporary_prefix(path), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as file:
             write(file)
@@ -231,6 +254,67 @@ def _write_atomically(path: str, write) -> None:
             os.remove(temporary)
         raise
     _fsync_directory(directory)
+
+
+# ---- temporaries left behind by writers that died mid-save ---------------------------------------
+#
+# A writer killed with SIGKILL (or by a power cut) never reaches its cleanup, and its temporary,
+# as big as a checkpoint, would stay forever. Each temporary is therefore named after its target
+# and its writer: ".ckpt.npz.<pid>-<host>.<random>.tmp". Before writing, a save removes those of
+# the same target whose writer, on this host, is no longer alive. A live writer's temporary is
+# never touched, so two processes may save the same target at once (the last rename wins).
+# Temporaries of another host (a shared file system), whose pids mean nothing here, and those
+# named by earlier versions of tinygan (".ckpt.npz.<random>.tmp", no pid) are removed once
+# untouched for a day: a writer that is alive keeps touching its file.
+
+_STALE_AFTER_SECONDS = 24 * 3600
+
+
+def _host() -> str:
+    """This machine's name, kept to characters that cannot be confused with the separators."""
+    return re.sub(r"[^A-Za-z0-9]", "_", socket.gethostname())[:40] or "host"
+
+
+def _temporary_prefix(path: str) -> str:
+    """A hidden name that says whose it is, cut short so that it stays a legal file name."""
+    return f".{os.path.basename(path)[:100]}.{os.getpid()}-{_host()}."
+
+
+def _remove_stale_temporaries(path: str) -> None:
+    """Remove the temporaries of ``path`` left by dead writers (best effort, never raises)."""
+    directory = os.path.dirname(path)
+    pattern = re.compile(
+        re.escape(f".{os.path.basename(path)[:100]}.")
+        + r"(?:(?P<pid>\d+)-(?P<host>\w+)\.)?[a-z0-9_]{8}\.tmp"  # mkstemp adds 8 characters
+    )
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match is None:
+            continue
+        temporary = os.path.join(directory, name)
+        with contextlib.suppress(OSError):  # gone already, or not ours to remove
+            if match["host"] == _host() and os.name == "posix":
+                stale = not _is_alive(int(match["pid"]))
+            else:
+                stale = time.time() - os.stat(temporary).st_mtime > _STALE_AFTER_SECONDS
+            if stale:
+                os.remove(temporary)
+
+
+def _is_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine. POSIX only: signal 0 asks and sends
+    nothing (on Windows, os.kill would terminate the process; there the age rule decides)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, and another user's
+    return True
 
 
 def _permissions_for(path: str) -> int:

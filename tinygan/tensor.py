@@ -167,8 +167,13 @@ class Tensor:
     # ---- conversions -------------------------------------------------------------------------
 
     def numpy(self) -> numpy.ndarray:
-        """A NumPy array of the values (shares memory on the CPU, copied from a GPU)."""
-        return backend.to_numpy(self.data)
+        """A read-only NumPy array of the values: a view on the CPU, a copy from a GPU.
+
+        PyTorch hands out a writeable view, but tinygan cannot see writes into a NumPy array,
+        so they would change values that backward reads behind the version counter's back and
+        make gradients silently wrong. Writing raises instead; ``t.numpy().copy()`` is yours.
+        """
+        return backend.read_only_numpy(self.data)
 
     def item(self):
         if self.numel() != 1:

@@ -83,11 +83,23 @@ def parse_idx(raw: bytes, name: str = "<bytes>") -> np.ndarray:
     if found != expected:
         problem = "truncated" if found < expected else "has extra bytes at the end"
         raise IDXError(
-            f"{name}: {problem}: its header promises shape {shape} of {dtype.name} "
-            f"({expected} bytes of data), but it holds {found}"
+            f"{name}: {problem}: its header promises shape {_brief(shape)} of {dtype.name} "
+            f"({_brief_count(expected)} bytes of data), but it holds {found}"
         )
     array = np.frombuffer(raw, dtype, offset=header_size).reshape(shape)
     return array.astype(dtype.newbyteorder("="))  # a native-order copy we own
+
+
+def _brief(shape: tuple) -> str:
+    """A shape for a message: a damaged header can claim up to 255 dimensions."""
+    if len(shape) <= 6:
+        return str(shape)
+    return f"({', '.join(map(str, shape[:3]))}, ..., {shape[-1]}) with {len(shape)} dimensions"
+
+
+def _brief_count(count: int) -> str:
+    """A byte count for a message; a damaged header's can have thousands of digits."""
+    return str(count) if count < 10**15 else f"over 10^{len(str(count)) - 1}"
 
 
 def write_idx(path, array: np.ndarray, compress: bool | None = None) -> None:

@@ -47,7 +47,7 @@ def load_mnist(root=None, train: bool = True, download: bool = True):
     folder = _find_folder(root, names)
     if folder is None:
         if root is not None or not download:
-            raise FileNotFoundError(_missing_message(root, names, download))
+            raise FileNotFoundError(_missing_message(root, names))
         folder = _download(names)
     images = read_idx(_existing(folder, names[0]))
     labels = read_idx(_existing(folder, names[1]))
@@ -89,19 +89,31 @@ def _find_folder(root, names):
     return None
 
 
-def _missing_message(root, names, download):
-    looked = ", ".join(str(folder) for folder in _candidates(root))
+def _missing_message(root, names):
     files = " and ".join(f"{name}.gz" for name in names)
-    why = (
-        "downloading is off"
-        if not download
-        else "downloads go only to the cache, when no folder is given"
-    )
+    if root is not None:
+        return (
+            f"MNIST: {_what_is_in(Path(root), names)}. Give the folder that holds {files} "
+            f"(gzip or not), e.g. --data-dir ../shared/data/mnist-10k."
+        )
+    looked = ", ".join(str(folder) for folder in _candidates(root))
     return (
-        f"MNIST: {files} (gzip or not) not found in {looked}, and {why}. Put the official files "
-        f"there, or set TINYGAN_DATA to the folder that holds them "
+        f"MNIST: {files} (gzip or not) not found in {looked}, and downloading is off. Put the "
+        f"official files there, or set TINYGAN_DATA to the folder that holds them "
         f"(they come from {MIRRORS[0]} and the other mirrors in tinygan.data.mnist.MIRRORS)."
     )
+
+
+def _what_is_in(folder: Path, names) -> str:
+    """Why ``folder`` is not an MNIST folder: missing, not a folder, empty, or which files lack."""
+    if not folder.exists():
+        return f"the folder {folder} does not exist"
+    if not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    if not any(folder.iterdir()):
+        return f"the folder {folder} is empty"
+    missing = [name for name in names if _existing(folder, name) is None]
+    return f"the folder {folder} lacks {', '.join(missing)} (gzip or not)"
 
 
 # ---- downloading --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from ..backend import get_array_module, keep_dtype
 from ..function import Function
 from ..tensor import Tensor
 from .elementwise import where
-from .operands import mask
+from .operands import mask, require_tensors
 
 
 class ReLU(Function):
@@ -117,30 +117,37 @@ class ELU(Function):
 
 
 def relu(x):
+    require_tensors("relu", x=x)
     return ReLU()(x)
 
 
 def leaky_relu(x, negative_slope=0.01):
+    require_tensors("leaky_relu", x=x)
     return LeakyReLU(negative_slope)(x)
 
 
 def sigmoid(x):
+    require_tensors("sigmoid", x=x)
     return Sigmoid()(x)
 
 
 def tanh(x):
+    require_tensors("tanh", x=x)
     return Tanh()(x)
 
 
 def softplus(x, beta=1.0, threshold=20.0):
     """log(1 + exp(beta x)) / beta, taken as x where beta x > threshold (as PyTorch does)."""
+    require_tensors("softplus", x=x)
     return Softplus(beta, threshold)(x)
 
 
 def log_sigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), finite for any x."""
+    require_tensors("log_sigmoid", x=x)
     return -Softplus(1.0, float("inf"))(-x)
 
 
 def elu(x, alpha=1.0):
+    require_tensors("elu", x=x)
     return ELU(alpha)(x)

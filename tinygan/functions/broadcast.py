@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..backend import get_array_module
 from ..function import Function
+from .operands import require_tensors
 
 
 class BroadcastTo(Function):
@@ -48,9 +49,11 @@ class SumTo(Function):
 
 def broadcast_to(x, shape):
     """``x`` broadcast to ``shape`` (a read-only view, no copy)."""
+    require_tensors("broadcast_to", x=x)
     return x if x.data.shape == shape else BroadcastTo(shape)(x)
 
 
 def sum_to(x, shape):
     """Sum ``x`` down to ``shape``, the adjoint of ``broadcast_to``."""
+    require_tensors("sum_to", x=x)
     return x if x.data.shape == shape else SumTo(shape)(x)

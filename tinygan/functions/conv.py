@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from ..backend import get_array_module
 from ..function import Function
+from .operands import require_tensors
 
 
 def _pair(value, name, smallest=0):
@@ -212,6 +213,8 @@ def _add_bias(y, bias, op_name):
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
     """2-D cross-correlation, as ``torch.nn.functional.conv2d`` (without groups)."""
+    require_tensors("conv2d", input=input, weight=weight)
+    require_tensors("conv2d", bias=bias, none_ok=True)
     _check_4d("conv2d", input, weight, 1)
     stride, padding = _pair(stride, "stride", 1), _pair(padding, "padding")
     dilation = _pair(dilation, "dilation", 1)
@@ -234,6 +237,8 @@ def conv_transpose2d(
 
     Output size: (H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1.
     """
+    require_tensors("conv_transpose2d", input=input, weight=weight)
+    require_tensors("conv_transpose2d", bias=bias, none_ok=True)
     _check_4d("conv_transpose2d", input, weight, 0)
     stride, padding = _pair(stride, "stride", 1), _pair(padding, "padding")
     output_padding, dilation = (
@@ -256,6 +261,7 @@ def conv_transpose2d(
 
 def conv2d_weight(input, grad_output, kernel_size, stride=1, padding=0, dilation=1):
     """d conv2d(input, W) / dW applied to ``grad_output``: a weight-shaped tensor."""
+    require_tensors("conv2d_weight", input=input, grad_output=grad_output)
     return Conv2dWeight(
         tuple(kernel_size),
         _pair(stride, "stride", 1),

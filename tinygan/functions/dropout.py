@@ -6,9 +6,11 @@ from __future__ import annotations
 from .. import random
 from ..backend import keep_dtype
 from ..tensor import Tensor
+from .operands import require_tensors
 
 
 def dropout(input, p=0.5, training=True):
+    require_tensors("dropout", input=input)
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be in [0, 1], got {p}")
     if not training or p == 0.0:

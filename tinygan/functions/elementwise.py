@@ -13,7 +13,7 @@ from ..backend import get_array_module, keep_dtype
 from ..function import Function
 from ..tensor import Tensor
 from .broadcast import sum_to
-from .operands import _operand_array, binary_operands, mask
+from .operands import _operand_array, binary_operands, mask, require_tensors
 
 
 class Exp(Function):
@@ -135,23 +135,28 @@ class ToDevice(Function):
 
 
 def exp(x):
+    require_tensors("exp", x=x)
     return Exp()(x)
 
 
 def log(x):
+    require_tensors("log", x=x)
     return Log()(x)
 
 
 def sqrt(x):
+    require_tensors("sqrt", x=x)
     return Sqrt()(x)
 
 
 def abs(x):
+    require_tensors("abs", x=x)
     return Abs()(x)
 
 
 def clamp(x, min=None, max=None):
     """Limit values to [min, max]; either bound may be None."""
+    require_tensors("clamp", x=x)
     if min is None and max is None:
         raise ValueError("clamp: at least one of min and max must be given")
     for bound in (min, max):
@@ -189,4 +194,5 @@ def where(condition, a, b):
 
 
 def to_device(x, device):
+    require_tensors("to_device", x=x)
     return ToDevice(device)(x)

@@ -11,6 +11,7 @@ from .. import backend
 from ..backend import get_array_module
 from ..function import Function
 from ..tensor import Tensor
+from .operands import require_tensors
 
 
 class GetItem(Function):
@@ -77,11 +78,13 @@ def normalize_index(index, x: Tensor):
 
 
 def getitem(x, index):
+    require_tensors("getitem", x=x)
     return GetItem(normalize_index(index, x))(x)
 
 
 def embedding(input, weight):
     """Rows of ``weight`` picked by the integer tensor ``input`` (a lookup table)."""
+    require_tensors("embedding", input=input, weight=weight)
     if input.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be an integer tensor, got {input.dtype}")
     # checked here because CuPy, unlike NumPy, wraps out-of-range indices around silently

@@ -9,6 +9,7 @@ import math
 from ..tensor import Tensor
 from .activations import softplus
 from .elementwise import clamp, log
+from .operands import require_tensors
 from .reductions import log_softmax
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -24,16 +25,7 @@ def _reduce(loss, reduction, op_name):
     return loss
 
 
-def _check_tensor(op_name, target):
-    if not isinstance(target, Tensor):
-        raise TypeError(
-            f"{op_name}: target must be a Tensor, got {type(target).__name__}; "
-            "wrap it with tinygan.tensor(...)"
-        )
-
-
 def _check_same_shape(op_name, input, target):
-    _check_tensor(op_name, target)
     if input.shape != target.shape:
         raise ValueError(
             f"{op_name}: target shape {target.shape} differs from input shape {input.shape}; "
@@ -47,6 +39,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     Uses log sigmoid(x) = -softplus(-x) and log(1 - sigmoid(x)) = -softplus(x); targets may be
     soft (any value in [0, 1]). ``pos_weight`` multiplies the positive term, per class.
     """
+    require_tensors("binary_cross_entropy_with_logits", input=input, target=target)
+    require_tensors(
+        "binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight, none_ok=True
+    )
     _check_same_shape("binary_cross_entropy_with_logits", input, target)
     if pos_weight is None:
         loss = softplus(input) - input * target
@@ -60,6 +56,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-[t log p + (1 - t) log(1 - p)] for probabilities p; each log is floored at -100 as in
     PyTorch. Prefer ``binary_cross_entropy_with_logits``: it needs no floor."""
+    require_tensors("binary_cross_entropy", input=input, target=target)
+    require_tensors("binary_cross_entropy", weight=weight, none_ok=True)
     _check_same_shape("binary_cross_entropy", input, target)
     if bool(((input.data < 0) | (input.data > 1)).any()):
         raise ValueError("binary_cross_entropy: input values must be probabilities in [0, 1]")
@@ -73,6 +71,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
 
 
 def mse_loss(input, target, reduction="mean"):
+    require_tensors("mse_loss", input=input, target=target)
     _check_same_shape("mse_loss", input, target)
     diff = input - target
     return _reduce(diff * diff, reduction, "mse_loss")
@@ -82,7 +81,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """-input[n, target[n]] (input holds log-probabilities, classes on dim 1), weighted by
     ``weight[target[n]]``; entries whose target is ``ignore_index`` count for nothing. 'mean'
     divides by the total weight of the counted entries, as PyTorch does."""
-    _check_tensor("nll_loss", target)
+    require_tensors("nll_loss", input=input, target=target)
+    require_tensors("nll_loss", weight=weight, none_ok=True)
     if input.ndim < 1 or target.dtype.kind not in "iu":
         raise TypeError(
             f"nll_loss: expected input [N, C, ...] and an integer target, got input {input.shape} "
@@ -116,7 +116,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Softmax cross-entropy from logits (classes on dim 1). ``target`` holds class indices, or
     class probabilities of the input's shape."""
-    _check_tensor("cross_entropy", target)
+    require_tensors("cross_entropy", input=input, target=target)
+    require_tensors("cross_entropy", weight=weight, none_ok=True)
     if target.dtype.kind == "f":
         _check_same_shape("cross_entropy", input, target)
         class_dim = 0 if input.ndim == 1 else 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..function import Function
 from .broadcast import sum_to
-from .operands import binary_operands
+from .operands import binary_operands, require_tensors
 from .shape import reshape, squeeze, unsqueeze
 
 
@@ -72,6 +72,8 @@ def matmul(a, b):
 
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias``, with weight of shape (out_features, in_features)."""
+    require_tensors("linear", input=input, weight=weight)
+    require_tensors("linear", bias=bias, none_ok=True)
     if weight.ndim != 2 or input.ndim == 0 or input.shape[-1] != weight.shape[1]:
         raise RuntimeError(
             f"linear: input of shape {input.shape} does not fit a weight of shape {weight.shape} "

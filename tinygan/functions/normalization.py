@@ -10,6 +10,7 @@ from ..backend import get_array_module
 from ..function import Function
 from ..grad_mode import no_grad, state
 from ..tensor import Tensor
+from .operands import require_tensors
 
 
 def batch_norm(
@@ -21,6 +22,15 @@ def batch_norm(
     (when given) toward the batch's mean and unbiased variance by ``momentum``. Evaluation
     uses the running statistics.
     """
+    require_tensors("batch_norm", input=input)
+    require_tensors(
+        "batch_norm",
+        running_mean=running_mean,
+        running_var=running_var,
+        weight=weight,
+        bias=bias,
+        none_ok=True,
+    )
     if momentum is None or not 0.0 <= momentum <= 1.0:
         raise ValueError(
             f"batch_norm: momentum must be a number in [0, 1], got {momentum!r} (the cumulative "

@@ -33,6 +33,34 @@ def binary_operands(op_name: str, a, b) -> tuple[Tensor, Tensor]:
     return a, b
 
 
+def require_tensors(op_name: str, /, none_ok: bool = False, **arguments) -> None:
+    """Ops take tensors, as in PyTorch (where ``torch.sigmoid(array)`` is a TypeError too).
+
+    ``require_tensors("linear", input=input, weight=weight)`` refuses a list, None or array in
+    a tensor argument here, naming the op and the argument, instead of letting it fail later
+    for a reason that points elsewhere; ``none_ok`` lets optional arguments be None.
+    Arithmetic is the exception: beside a tensor, a number or an array is a constant (see
+    ``binary_operands``).
+    """
+    for argument, value in arguments.items():
+        if not isinstance(value, Tensor) and not (none_ok and value is None):
+            raise TypeError(
+                f"{op_name}: argument {argument!r} must be a Tensor, not {type_name(value)}; "
+                "make one with tinygan.tensor(value), which copies the data to the default "
+                "device"
+            )
+
+
+def type_name(value) -> str:
+    """How errors name a value's type: 'list', 'None', 'numpy.ndarray', 'cupy.ndarray'."""
+    if value is None:
+        return "None"
+    kind = type(value)
+    if kind.__module__ == "builtins":
+        return kind.__name__
+    return f"{kind.__module__.split('.')[0]}.{kind.__name__}"
+
+
 def constant(value, like: Tensor, op_name: str) -> Tensor:
     """A scalar or array as a tensor on ``like``'s device, outside the graph."""
     return Tensor._from_array(_operand_array(value, like, op_name))

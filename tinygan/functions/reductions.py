@@ -16,6 +16,7 @@ from ..function import Function
 from ..tensor import Tensor
 from .broadcast import broadcast_to
 from .elementwise import exp, sqrt
+from .operands import require_tensors
 from .shape import reshape
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
@@ -126,10 +127,12 @@ class LogSumExp(Function):
 
 
 def sum(x, dim=None, keepdim=False):
+    require_tensors("sum", x=x)
     return Sum(normalize_dims(dim, x.ndim, "sum"), keepdim)(x)
 
 
 def mean(x, dim=None, keepdim=False):
+    require_tensors("mean", x=x)
     dims = normalize_dims(dim, x.ndim, "mean")
     count = 1
     for d in dims:
@@ -139,6 +142,7 @@ def mean(x, dim=None, keepdim=False):
 
 def var(x, dim=None, *, correction=1, keepdim=False):
     """Variance with Bessel's ``correction`` (1: unbiased, 0: the population variance)."""
+    require_tensors("var", x=x)
     dims = normalize_dims(dim, x.ndim, "var")
     count = 1
     for d in dims:
@@ -148,14 +152,17 @@ def var(x, dim=None, *, correction=1, keepdim=False):
 
 
 def std(x, dim=None, *, correction=1, keepdim=False):
+    require_tensors("std", x=x)
     return sqrt(var(x, dim, correction=correction, keepdim=keepdim))
 
 
 def amax(x, dim=None, keepdim=False):
+    require_tensors("amax", x=x)
     return AMax(normalize_dims(dim, x.ndim, "amax"), keepdim)(x)
 
 
 def amin(x, dim=None, keepdim=False):
+    require_tensors("amin", x=x)
     return AMax(normalize_dims(dim, x.ndim, "amin"), keepdim, smallest=True)(x)
 
 
@@ -179,19 +186,23 @@ def _max_or_min(x, dim, keepdim, smallest):
 def max(x, dim=None, keepdim=False):
     """``max(x)``: the largest value (ties share the gradient). ``max(x, dim)``: a pair
     ``(values, indices)``, the gradient going to the first maximal element, as ``argmax``."""
+    require_tensors("max", x=x)
     return _max_or_min(x, dim, keepdim, smallest=False)
 
 
 def min(x, dim=None, keepdim=False):
     """Like ``max``, for the smallest values."""
+    require_tensors("min", x=x)
     return _max_or_min(x, dim, keepdim, smallest=True)
 
 
 def argmax(x, dim=None, keepdim=False):
+    require_tensors("argmax", x=x)
     return _arg_extreme(x, dim, keepdim, "argmax")
 
 
 def argmin(x, dim=None, keepdim=False):
+    require_tensors("argmin", x=x)
     return _arg_extreme(x, dim, keepdim, "argmin")
 
 
@@ -208,12 +219,15 @@ def _arg_extreme(x, dim, keepdim, name):
 
 def logsumexp(x, dim, keepdim=False):
     """log(sum(exp(x))) over ``dim``, computed without overflow."""
+    require_tensors("logsumexp", x=x)
     return LogSumExp(normalize_dims(dim, x.ndim, "logsumexp"), keepdim)(x)
 
 
 def log_softmax(x, dim):
+    require_tensors("log_softmax", x=x)
     return x - logsumexp(x, dim, keepdim=True)
 
 
 def softmax(x, dim):
+    require_tensors("softmax", x=x)
     return exp(log_softmax(x, dim))

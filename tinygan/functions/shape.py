@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ..backend import get_array_module
 from ..function import Function
-from ..tensor import Tensor
 from .broadcast import broadcast_to
+from .operands import require_tensors
 
 
 class Reshape(Function):
@@ -88,6 +88,7 @@ def _slice_along(x, dim, start, stop):
 
 
 def reshape(x, shape):
+    require_tensors("reshape", x=x)
     shape = tuple(shape)
     if x.shape == shape:
         return x
@@ -113,6 +114,7 @@ view = reshape
 
 
 def permute(x, dims):
+    require_tensors("permute", x=x)
     dims = tuple(_normalize_dim(d, x.ndim, "permute") for d in dims)
     if sorted(dims) != list(range(x.ndim)):
         raise ValueError(f"permute: {dims} is not a permutation of the {x.ndim} dimensions")
@@ -120,6 +122,7 @@ def permute(x, dims):
 
 
 def transpose(x, dim0, dim1):
+    require_tensors("transpose", x=x)
     dims = list(range(x.ndim))
     a, b = _normalize_dim(dim0, x.ndim, "transpose"), _normalize_dim(dim1, x.ndim, "transpose")
     dims[a], dims[b] = dims[b], dims[a]
@@ -128,6 +131,7 @@ def transpose(x, dim0, dim1):
 
 def matrix_transpose(x):
     """Swap the last two dimensions (``x.mT``): a batch of transposed matrices."""
+    require_tensors("matrix_transpose", x=x)
     if x.ndim < 2:
         raise RuntimeError(f"mT needs at least 2 dimensions, got shape {x.shape}")
     n = x.ndim
@@ -135,6 +139,7 @@ def matrix_transpose(x):
 
 
 def flatten(x, start_dim=0, end_dim=-1):
+    require_tensors("flatten", x=x)
     if x.ndim == 0:
         return reshape(x, (1,))
     start = _normalize_dim(start_dim, x.ndim, "flatten")
@@ -149,6 +154,7 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 def squeeze(x, dim=None):
     """Remove size-1 dimensions (all of them, or those in ``dim`` that have size 1)."""
+    require_tensors("squeeze", x=x)
     if dim is None:
         dims = [i for i, s in enumerate(x.shape) if s == 1]
     else:
@@ -162,12 +168,14 @@ def squeeze(x, dim=None):
 
 def unsqueeze(x, dim):
     """Insert a size-1 dimension at ``dim`` (which may be x.ndim, or negative)."""
+    require_tensors("unsqueeze", x=x)
     d = _normalize_dim(dim, x.ndim + 1, "unsqueeze")
     return reshape(x, x.shape[:d] + (1,) + x.shape[d:])
 
 
 def expand(x, sizes):
     """Broadcast to ``sizes``; -1 keeps a dimension's size. A view: no copy is made."""
+    require_tensors("expand", x=x)
     sizes = tuple(sizes)
     if len(sizes) < x.ndim:
         raise RuntimeError(f"expand: {sizes} has fewer dimensions than the tensor {x.shape}")
@@ -210,6 +218,7 @@ def stack(tensors, dim=0):
 def split(x, split_size_or_sections, dim=0):
     """Pieces of ``x`` along ``dim``: of size ``split_size`` each (the last may be smaller),
     or of the sizes listed."""
+    require_tensors("split", x=x)
     d = _normalize_dim(dim, x.ndim, "split")
     length = x.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -232,6 +241,7 @@ def split(x, split_size_or_sections, dim=0):
 def pad(x, pad, mode="constant", value=0.0):
     """Pad with a constant, PyTorch's way: ``pad`` lists (before, after) pairs starting from the
     last dimension, e.g. (left, right, top, bottom) for an image."""
+    require_tensors("pad", x=x)
     if mode != "constant":
         raise NotImplementedError(f"pad: only mode='constant' is implemented, got {mode!r}")
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
@@ -248,9 +258,7 @@ def _same_kind(tensors, op_name):
     tensors = list(tensors)
     if not tensors:
         raise ValueError(f"{op_name}: expected a non-empty sequence of tensors")
-    for t in tensors:
-        if not isinstance(t, Tensor):
-            raise TypeError(f"{op_name}: expected Tensors, got {type(t).__name__}")
+    require_tensors(op_name, **{f"tensors[{i}]": t for i, t in enumerate(tensors)})
     if len({t.dtype for t in tensors}) > 1:
         raise TypeError(
             f"{op_name}: tensors have different dtypes {[str(t.dtype) for t in tensors]}"

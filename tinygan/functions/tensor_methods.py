@@ -41,16 +41,12 @@ class TensorMethods:
 
         Differentiable: the gradient goes back to the original device and dtype.
         """
-        for arg in args:
-            if isinstance(arg, str) and (arg in backend.DEVICES or arg.startswith("cuda")):
-                device = arg  # check_device explains that tinygan says 'cuda', not 'cuda:0'
-            else:
-                dtype = arg
+        device, dtype = to_arguments("to", args, device, dtype)
         result = self
-        if dtype is not None and dtypes.as_dtype(dtype) != self.dtype:
-            result = cast(result, dtypes.as_dtype(dtype))
+        if dtype is not None and dtype != self.dtype:
+            result = cast(result, dtype)
         if device is not None and device != self.device:
-            result = elementwise.to_device(result, backend.check_device(device))
+            result = elementwise.to_device(result, device)
         return result
 
     def cpu(self) -> Tensor:
@@ -310,6 +306,25 @@ class TensorMethods:
 
     def split(self, split_size_or_sections, dim=0):
         return shape.split(self, split_size_or_sections, dim)
+
+
+def to_arguments(op_name: str, args: tuple, device, dtype) -> tuple:
+    """The (device, dtype) that ``.to(...)`` of a tensor or a module asks for, each checked or
+    None. Positional arguments may be either, in any order: ``t.to('cuda', tinygan.float64)``."""
+    for arg in args:
+        if isinstance(arg, str) and (arg in backend.DEVICES or arg.startswith("cuda")):
+            device = arg  # check_device explains that tinygan says 'cuda', not 'cuda:0'
+        else:
+            dtype = arg
+    if dtype is not None:
+        try:
+            dtype = dtypes.as_dtype(dtype)
+        except TypeError:
+            raise TypeError(
+                f"{op_name}: {dtype!r} is neither a device {backend.DEVICES} nor a dtype (such "
+                "as tinygan.float32 or 'float64')"
+            ) from None
+    return (None if device is None else backend.check_device(device)), dtype
 
 
 def _shape_args(args) -> tuple:

@@ -3,6 +3,8 @@ objective and the list of remedies ``GANTrainer`` plugs into Algorithm 1."""
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
@@ -40,26 +42,21 @@ class TrainingConfig:
     augment: Callable | None = None  # applied to every batch D sees, e.g. DiffAugment(...)
 
     def __post_init__(self):
-        checks = {
-            "batch_size": self.batch_size >= 1,
-            "d_steps": self.d_steps >= 1,
-            "lr_g": self.lr_g >= 0,
-            "lr_d": self.lr_d >= 0,
-            "label_smoothing": 0 <= self.label_smoothing < 1,
-            "instance_noise": self.instance_noise >= 0,
-            "gradient_penalty": self.gradient_penalty >= 0,
-            "r1": self.r1 >= 0,
-            "weight_clip": self.weight_clip >= 0,
-            "ema_decay": 0 <= self.ema_decay < 1,
-            "pack": self.pack >= 1 and self.batch_size % self.pack == 0,
-            "info_weight": self.info_weight >= 0,
-        }
-        for name, ok in checks.items():
-            if not ok:
+        for name, (kind, lowest, highest) in _RANGES.items():
+            value = getattr(self, name)
+            is_number = isinstance(value, kind) and not isinstance(value, bool)
+            if not (is_number and math.isfinite(value) and lowest <= value < highest):
+                wanted = "an int" if kind is numbers.Integral else "a number"
+                limit = "" if highest == math.inf else f" and below {highest}"
                 raise ValueError(
-                    f"TrainingConfig: invalid {name}={getattr(self, name)!r}"
-                    + (" (batch_size must be a multiple of pack)" if name == "pack" else "")
+                    f"TrainingConfig: invalid {name}={value!r}: it must be {wanted} from "
+                    f"{lowest}{limit}"
                 )
+        if self.batch_size % self.pack:
+            raise ValueError(
+                f"TrainingConfig: invalid pack={self.pack}: batch_size={self.batch_size} must "
+                "be a multiple of pack"
+            )
         if self.pack > 1 and self.info_weight:
             raise ValueError(
                 f"TrainingConfig: pack={self.pack} cannot be used with a conditional GAN or "
@@ -97,6 +94,23 @@ class TrainingConfig:
         """The settings as a checkpoint can hold them: tuples as lists, the augmentation as its
         description (a record of what was used; resuming takes the augmentation from here)."""
         return {f.name: _as_saved(getattr(self, f.name)) for f in fields(self)}
+
+
+# Each number's kind and range [lowest, highest), checked in TrainingConfig.__post_init__.
+_RANGES = {
+    "batch_size": (numbers.Integral, 1, math.inf),
+    "d_steps": (numbers.Integral, 1, math.inf),
+    "lr_g": (numbers.Real, 0, math.inf),
+    "lr_d": (numbers.Real, 0, math.inf),
+    "label_smoothing": (numbers.Real, 0, 1),
+    "instance_noise": (numbers.Real, 0, math.inf),
+    "gradient_penalty": (numbers.Real, 0, math.inf),
+    "r1": (numbers.Real, 0, math.inf),
+    "weight_clip": (numbers.Real, 0, math.inf),
+    "ema_decay": (numbers.Real, 0, 1),
+    "pack": (numbers.Integral, 1, math.inf),
+    "info_weight": (numbers.Real, 0, math.inf),
+}
 
 
 def _as_saved(setting):

@@ -1,27 +1,41 @@
 """``fit``: runs a trainer's steps with what a long run needs around Algorithm 1: a progress
-bar, checkpoints, a clean stop when a loss turns NaN or inf, and a clean stop on Ctrl-C."""
+bar, checkpoints, a clean stop when a loss turns NaN or inf or grows past any sensible size
+(divergence), and a clean stop on Ctrl-C."""
 
 from __future__ import annotations
 
 import math
+import numbers
 import signal
 import threading
 from pathlib import Path
 
 from tqdm import tqdm
 
+# A GAN loss of a million or more means the players have run away from each other: the cross-
+# entropies of a working GAN stay within a few nats, and even a critic's scores within hundreds.
+DIVERGED = 1e6
+
 
 def fit(
-    trainer, steps: int, out=None, checkpoint_every: int = 0, progress: bool = True, callback=None
+    trainer,
+    steps: int,
+    out=None,
+    checkpoint_every: int = 0,
+    progress: bool = True,
+    callback=None,
+    max_abs_loss: float = DIVERGED,
 ) -> str:
-    """Train until ``trainer.step == steps``. Returns why it stopped: 'done', 'nan' (a loss
-    turned NaN or inf: the last good checkpoint is kept) or 'interrupted' (Ctrl-C, or a
+    """Train until ``trainer.step == steps``. Returns why it stopped: 'done'; 'nan' (a loss
+    turned NaN or inf) or 'diverged' (a loss reached ``max_abs_loss`` in size), both keeping
+    the last good checkpoint and saving nothing of the bad step; or 'interrupted' (Ctrl-C, or a
     KeyboardInterrupt from the callback: the state is saved first). Ctrl-C finishes the step
     under way, so what is saved is a whole step; a second Ctrl-C stops at once without saving.
     Checkpoints go to ``out/checkpoint.npz`` every ``checkpoint_every`` steps and at the end.
     ``callback(trainer)``, if given, runs after every step (a demo takes its snapshots there).
     The schedules (learning rate, instance noise) run over ``steps``: resume with the same
     ``steps`` to continue them exactly."""
+    _check_steps(trainer, steps, checkpoint_every)
     path = Path(out) / "checkpoint.npz" if out is not None else None
     trainer.total_steps = steps
     bar = tqdm(
@@ -35,10 +49,11 @@ def fit(
             bar.set_postfix(
                 d_loss=f"{record['d_loss']:.3f}", g_loss=f"{record['g_loss']:.3f}", refresh=False
             )
-            if not all(math.isfinite(record[k]) for k in ("d_loss", "g_loss")):
+            failure = _failure(record, max_abs_loss)
+            if failure:
                 bar.close()
-                _report_nan(trainer.step, record, path)
-                return "nan"
+                _report_failure(trainer.step, record, path, failure)
+                return failure
             if path and checkpoint_every and trainer.step % checkpoint_every == 0:
                 trainer.save_checkpoint(path)
             if callback is not None:
@@ -59,11 +74,36 @@ def fit(
     return "done"
 
 
-def _report_nan(step, record, path) -> None:
+def _check_steps(trainer, steps, checkpoint_every) -> None:
+    for name, value in (("steps", steps), ("checkpoint_every", checkpoint_every)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+            raise ValueError(f"fit: {name} must be an int >= 0, got {value!r}")
+    if steps < trainer.step:
+        raise ValueError(
+            f"fit: the trainer is already at step {trainer.step} (resumed from a checkpoint?), "
+            f"past steps={steps}: ask for at least {trainer.step} steps to train on, or start "
+            "afresh in another output folder"
+        )
+
+
+def _failure(record, max_abs_loss) -> str | None:
+    """'nan' if a loss is NaN or inf, 'diverged' if one is that large; None if both are fine."""
+    losses = (record["d_loss"], record["g_loss"])
+    if not all(math.isfinite(loss) for loss in losses):
+        return "nan"
+    if any(abs(loss) >= max_abs_loss for loss in losses):
+        return "diverged"
+    return None
+
+
+def _report_failure(step, record, path, failure) -> None:
+    what = "NaN or inf" if failure == "nan" else f"diverging (at least {DIVERGED:g} in size)"
     kept = f"; the last good checkpoint is {path}" if path and path.exists() else ""
     print(
-        f"stopped at step {step}: a loss is {record['d_loss']} / {record['g_loss']} (d / g)"
-        f"{kept}. Lower the learning rates, or try a penalty (gradient_penalty, r1)."
+        f"stopped at step {step}: a loss is {what}: {record['d_loss']} / {record['g_loss']} "
+        f"(d / g){kept}. Resuming with the same settings repeats the same steps and stops here "
+        "again: change a setting first (lower the learning rates, add a penalty such as "
+        "gradient_penalty or r1), or start afresh with another seed."
     )
 
 

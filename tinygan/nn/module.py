@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from .. import backend, dtypes
+from ..functions.tensor_methods import to_arguments
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .parameter import Parameter
@@ -220,17 +221,9 @@ class Module:
     def to(self, *args, device=None, dtype=None) -> Module:
         """Move parameters and buffers to ``device`` and/or cast floating ones to ``dtype``, in
         place: the Parameter objects stay the same, so an optimizer holding them still works."""
-        for arg in args:
-            if isinstance(arg, str):
-                device = arg
-            else:
-                dtype = arg
-        if device is not None:
-            backend.check_device(device)
-        if dtype is not None:
-            dtype = dtypes.as_dtype(dtype)
-            if not dtypes.is_floating(dtype):
-                raise TypeError(f"Module.to: only floating dtypes are allowed, got {dtype}")
+        device, dtype = to_arguments("Module.to", args, device, dtype)
+        if dtype is not None and not dtypes.is_floating(dtype):
+            raise TypeError(f"Module.to: only floating dtypes are allowed, got {dtype}")
         for tensor in [*self.parameters(), *self.buffers()]:
             _move_in_place(tensor, device, dtype)
             if tensor.grad is not None:

@@ -11,9 +11,11 @@ pointing at the same tensors, and the parameter's version counter is bumped so t
 through a graph recorded before the step refuses to run instead of using the new values.
 
 ``state_dict()`` and ``load_state_dict()`` follow PyTorch's format, so a checkpoint refers to
-parameters by their position (counted across groups in order), never by identity:
+parameters by their position (counted across groups in order), never by identity. It also names
+the optimizer that saved it, so that another kind refuses to load it:
 
-    {'state': {0: {'step': 3, 'exp_avg': tensor(...), ...}, ...},
+    {'optimizer': 'Adam',
+     'state': {0: {'step': 3, 'exp_avg': tensor(...), ...}, ...},
      'param_groups': [{'lr': 0.001, 'betas': (0.9, 0.999), ..., 'params': [0, 1, 2]}, ...]}
 """
 
@@ -198,7 +200,7 @@ class Optimizer:
             for param, param_state in self.state.items()
             if param in index_of
         }
-        return {"state": state, "param_groups": param_groups}
+        return {"optimizer": self._name, "state": state, "param_groups": param_groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
         """Take the state and hyperparameters of a ``state_dict()`` (from this optimizer or
@@ -208,6 +210,7 @@ class Optimizer:
         never shares memory with ``state_dict``. Everything is checked before anything changes.
         """
         where = f"{self._name}.load_state_dict"
+        self._check_made_by_this_kind(state_dict, where)
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
@@ -250,6 +253,27 @@ class Optimizer:
 
         self.state = new_state
         self.param_groups = new_groups
+
+    def _check_made_by_this_kind(self, state_dict: dict, where: str) -> None:
+        """Refuse the state of another optimizer: SGD would take Adam's learning rate and keep
+        its moment estimates as if they were its own, without a word. A state dict from before
+        the optimizer's name was recorded (or from PyTorch) is taken when its hyperparameter
+        names are this optimizer's."""
+        saved_by = state_dict.get("optimizer", self._name)
+        if saved_by != self._name:
+            raise ValueError(
+                f"{where}: the state dict was saved by {saved_by}, not by {self._name}; load it "
+                f"into a {saved_by} over the same parameters"
+            )
+        for number, (group, saved) in enumerate(zip(self.param_groups, state_dict["param_groups"])):
+            unknown = sorted(set(saved) - set(group))
+            missing = sorted(set(group) - set(saved))
+            if unknown or missing:
+                raise ValueError(
+                    f"{where}: parameter group {number} of the state dict has hyperparameters "
+                    f"{unknown} that {self._name} does not have, and lacks {missing}; it was "
+                    "saved by another optimizer"
+                )
 
     @staticmethod
     def _loaded_value(name: str, value, param: Tensor, what: str):
