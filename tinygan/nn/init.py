@@ -119,23 +119,3 @@ def default_layer_init_(weight: Tensor, bias: Tensor | None) -> None:
         fan_in, _ = fan_in_and_fan_out(weight)
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
         uniform_(bias, -bound, bound)
-
-
-def dcgan_(module) -> None:
-    """The DCGAN recipe (Radford et al. 2016) for one module; use ``model.apply(init.dcgan_)``.
-
-    Weights of convolutions and linear layers N(0, 0.02) (the paper: "all weights"), batch-norm
-    weights N(1, 0.02), biases 0. Other modules are left alone.
-    """
-    from .conv import Conv2d, ConvTranspose2d
-    from .linear import Linear
-    from .normalization import BatchNorm1d, BatchNorm2d
-
-    if isinstance(module, (Conv2d, ConvTranspose2d, Linear)):
-        # under spectral_norm the trained weight is weight_orig (weight is derived from it)
-        normal_(getattr(module, "weight_orig", module.weight), 0.0, 0.02)
-        if module.bias is not None:
-            zeros_(module.bias)
-    elif isinstance(module, (BatchNorm1d, BatchNorm2d)) and module.weight is not None:
-        normal_(module.weight, 1.0, 0.02)
-        zeros_(module.bias)

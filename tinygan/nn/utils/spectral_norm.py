@@ -78,8 +78,8 @@ def spectral_norm(
     The trained parameter becomes ``<name>_orig``; ``<name>_u`` and ``<name>_v`` are buffers.
     ``dim`` is the output dimension of the weight: 0, or 1 for transposed convolutions. The
     guesses start from 15 power-iteration steps on a random vector, so sigma is accurate from
-    the first forward. Initialize the weight before wrapping (``init`` changes ``<name>_orig``
-    afterwards, see ``init.dcgan_``).
+    the first forward. Initialize the weight before wrapping, or fill ``<name>_orig`` afterwards
+    (as the DCGAN recipe in demos/mnist_common.py does).
     """
     weight = module._parameters.get(name)
     if weight is None:
