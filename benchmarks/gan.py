@@ -19,11 +19,14 @@ the ratio tinygan / PyTorch. A second table times each library alone, in fresh p
 turns: in one process, each library's idle BLAS or OpenMP threads keep spinning into the other's
 blocks (on a 2-core machine that made PyTorch look up to 2x slower), so that table's ratio is the
 one to trust where the two disagree. FLOPs count the matrix products and convolutions only (2 per
-multiply-add; a backward pass as twice its forward), so GFLOP/s is the useful work rate. Peak
-memory: on the CPU, the most tinygan's new arrays took at once during one iteration
-(tracemalloc; the parameters and optimizer state allocated before it are not counted); on the
-GPU, CuPy's memory pool after the iteration (everything, parameters included) beside
-torch.cuda.max_memory_allocated. PyTorch's CPU allocations are not visible to Python.
+multiply-add; a backward pass as twice its forward), so GFLOP/s is the useful work rate. The
+floor is the iteration's products alone, each timed in NumPy at its own shape on this machine:
+no iteration made of them can be faster, so "tinygan / floor" is how far tinygan is from it.
+Peak memory: on the CPU, the most tinygan's new arrays took at once during one iteration
+(tracemalloc; the parameters and optimizer state allocated before it are not counted), and in
+the separate-process table each library's peak resident memory above its imports (VmHWM, the
+one measure that sees PyTorch's CPU allocations); on the GPU, CuPy's memory pool after the
+iteration (everything, parameters included) beside torch.cuda.max_memory_allocated.
 """
 
 from __future__ import annotations
@@ -114,30 +117,66 @@ def build(lib, name):
     return generator, discriminator
 
 
-def forward_flops(model, input_shape) -> int:
-    """FLOPs of one sample's forward pass through the products of a tinygan Sequential."""
+def gemm_shapes(model, input_shape) -> list[tuple[int, int, int]]:
+    """(rows per sample, k, n) of the forward product of each layer of a tinygan Sequential that
+    multiplies matrices: a sample's [rows, k] @ [k, n], as the layer computes it (im2col for a
+    convolution: one row per output pixel; a transposed one: one row per input pixel)."""
     x = tinygan.zeros(1, *input_shape)
-    total = 0
+    shapes = []
     with tinygan.no_grad():
         for layer in model.children():
             y = layer(x)
             if isinstance(layer, nn.Linear):
-                total += 2 * layer.in_features * layer.out_features
+                shapes.append((1, layer.in_features, layer.out_features))
             elif isinstance(layer, nn.Conv2d):  # every output pixel: C_in * k * k per channel
-                total += 2 * y.numel() * layer.weight.shape[1] * np.prod(layer.weight.shape[2:])
+                c_out, c_in, kh, kw = layer.weight.shape
+                shapes.append((y.numel() // c_out, c_in * kh * kw, c_out))
             elif isinstance(layer, nn.ConvTranspose2d):  # every input pixel: C_out * k * k
-                total += 2 * x.numel() * layer.weight.shape[1] * np.prod(layer.weight.shape[2:])
+                c_in, c_out, kh, kw = layer.weight.shape
+                shapes.append((x.numel() // c_in, c_in, c_out * kh * kw))
             x = y
-    return int(total)
+    return shapes
+
+
+def forward_flops(model, input_shape) -> int:
+    """FLOPs of one sample's forward pass through the products of a tinygan Sequential."""
+    return sum(2 * rows * k * n for rows, k, n in gemm_shapes(model, input_shape))
+
+
+# Products per iteration, for each layer: (forward, gradient of the input, gradient of the
+# weight). D step: G forward; D forward and backward on 2 batches. G step: G forward and
+# backward; D forward and backward to its input only.
+PRODUCTS_PER_ITERATION = {"generator": (2, 1, 1), "discriminator": (3, 3, 2)}
 
 
 def iteration_flops(name) -> int:
-    """D step: G forward, D forward and backward on 2 batches (F_G + 6 F_D); G step: G forward
-    and backward, D forward and backward to its input (3 F_G + 2 F_D)."""
+    """FLOPs of the iteration's products: 4 F_G + 8 F_D per sample (F: one forward)."""
     batch, latent, shape = MODELS[name]
     generator, discriminator = build(nn, name)
     f_g, f_d = forward_flops(generator, (latent,)), forward_flops(discriminator, shape)
     return batch * (4 * f_g + 8 * f_d)
+
+
+def floor_ms(name, repeats=20) -> float:
+    """Ms per iteration if it were its matrix products alone, each at the rate NumPy's float32
+    product reaches at that very shape on this machine: [m, k] @ [k, n] forward, [m, n] @
+    [n, k] for the input's gradient, [k, m] @ [m, n] for the weight's (m = batch * rows)."""
+    batch, latent, shape = MODELS[name]
+    generator, discriminator = build(nn, name)
+    rng = np.random.default_rng(0)
+    total = 0.0
+    for role, model, input_shape in (
+        ("generator", generator, (latent,)),
+        ("discriminator", discriminator, shape),
+    ):
+        for rows, k, n in gemm_shapes(model, input_shape):
+            m = batch * rows
+            pairs = [((m, k), (k, n)), ((m, n), (n, k)), ((k, m), (m, n))]
+            for count, (left, right) in zip(PRODUCTS_PER_ITERATION[role], pairs):
+                a = rng.standard_normal(left, dtype=np.float32)
+                b = rng.standard_normal(right, dtype=np.float32)
+                total += count * median_ms([lambda a=a, b=b: a @ b], repeats, 1)[0]
+    return total
 
 
 def tinygan_iteration(name, device):
@@ -260,22 +299,48 @@ def torch_peak_bytes(run, device):
     return torch.cuda.max_memory_allocated()
 
 
+def memory_status_bytes(field: str) -> int:
+    """A size from /proc/self/status (Linux): 'VmRSS' now, 'VmHWM' at the highest so far
+    (reset by exec, unlike getrusage's ru_maxrss); 0 where unknown."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024  # in kB
+    except OSError:
+        pass
+    return 0
+
+
+def peak_rss_growth_bytes(rss_at_start) -> int | None:
+    """How far the process's resident memory rose above ``rss_at_start`` at its highest: all
+    of a library's memory, PyTorch's included, in a process that ran one model of one library."""
+    peak = memory_status_bytes("VmHWM")
+    return peak - rss_at_start if peak and rss_at_start else None
+
+
 def separate_processes(args, rounds):
-    """Each library alone in its own process, ``rounds`` times each, taking turns; the medians.
-    In one process the two libraries' idle BLAS and OpenMP threads keep spinning into each
-    other's blocks; this table shows the ratio without that."""
+    """Each library alone in its own process, one model a process, ``rounds`` times each,
+    taking turns; the medians. In one process the two libraries' idle BLAS and OpenMP threads
+    keep spinning into each other's blocks; this table shows the ratio without that. Alone in
+    its process, a library's peak memory is the process's: its resident size at the highest,
+    less what it was before the models were built (the imports)."""
     times = {"tinygan": {}, "torch": {}}
+    peaks = {"tinygan": {}, "torch": {}}
     for _ in range(rounds):
-        for library in times:
-            command = [sys.executable, __file__, "--only", library, "--no-engine", "--no-separate"]
-            command += ["--models", *args.models, "--device", args.device]
-            command += ["--repeats", str(args.repeats), "--block", str(args.block)]
-            output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-            column = 1 if library == "tinygan" else 2  # the ms column of that library
-            for name in args.models:
-                row = re.search(rf"^\| {name} \|(.*)$", output, re.MULTILINE).group(1)
-                value = float(row.split("|")[column - 1])
-                times[library].setdefault(name, []).append(value)
+        for name in args.models:
+            for library in times:
+                command = [sys.executable, __file__, "--only", library, "--no-engine"]
+                command += ["--no-separate", "--no-floor", "--models", name]
+                command += ["--device", args.device]
+                command += ["--repeats", str(args.repeats), "--block", str(args.block)]
+                output = subprocess.run(command, capture_output=True, text=True, check=True)
+                column = 1 if library == "tinygan" else 2  # the ms column of that library
+                row = re.search(rf"^\| {name} \|(.*)$", output.stdout, re.MULTILINE).group(1)
+                times[library].setdefault(name, []).append(float(row.split("|")[column - 1]))
+                peak = re.search(r"^peak RSS growth (\S+) MB", output.stdout, re.MULTILINE)
+                if peak:
+                    peaks[library].setdefault(name, []).append(float(peak.group(1)))
     print(f"\nEach library alone, in separate processes taking turns ({rounds} each):\n")
     print("| model | tinygan ms | PyTorch ms | tinygan / PyTorch | ratio of each round, low-high |")
     print("|---|---|---|---|---|")
@@ -288,6 +353,17 @@ def separate_processes(args, rounds):
             f"| {min(per_round):.2f}-{max(per_round):.2f} |",
             flush=True,
         )
+    print(
+        "\nPeak resident memory above the imports, each library alone (MB, the rounds' highest):\n"
+    )
+    print("| model | tinygan | PyTorch |")
+    print("|---|---|---|")
+    for name in args.models:
+        rss = [
+            f"{max(peaks[lib][name]):.0f}" if peaks[lib].get(name) else "-"
+            for lib in ("tinygan", "torch")
+        ]
+        print(f"| {name} | {rss[0]} | {rss[1]} |", flush=True)
 
 
 def main():
@@ -310,6 +386,9 @@ def main():
         "--rounds", type=int, default=2, help="fresh processes per library, separate table"
     )
     parser.add_argument("--no-engine", action="store_true", help="skip the engine's tables")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip timing each product (the floor column)"
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run, not a measurement")
     args = parser.parse_args()
     if args.quick:
@@ -324,6 +403,7 @@ def main():
     )
     if torch is not None:
         torch.set_num_threads(threads)
+    rss_at_start = memory_status_bytes("VmRSS")
     tinygan.manual_seed(0)
     print(
         f"tinygan {tinygan.__version__}, NumPy {np.__version__}, Python "
@@ -341,7 +421,8 @@ def main():
         + ", ".join(f"{lib} {rate:.0f} GFLOP/s" for lib, rate in zip(("NumPy", "PyTorch"), ceiling))
     )
     header = "| model | tinygan ms | PyTorch ms | tinygan / PyTorch | GFLOP / iter "
-    header += "| tinygan GFLOP/s | PyTorch GFLOP/s | tinygan peak MB | PyTorch peak MB |"
+    header += "| tinygan GFLOP/s | PyTorch GFLOP/s | tinygan peak MB | PyTorch peak MB "
+    header += "| floor ms | GEMM GFLOP/s at these shapes | tinygan / floor | PyTorch / floor |"
     print(f"\n{header}")
     print("|" + "---|" * (header.count("|") - 1))
     use_ours = args.only in (None, "tinygan")
@@ -367,7 +448,18 @@ def main():
             f"{ours_mb:.1f}" if ours else "-",
             f"{theirs_bytes / 2**20:.1f}" if theirs_bytes else "-",
         ]
+        floor = None if args.no_floor or args.device != "cpu" else floor_ms(name)
+        cells += [
+            f"{floor:.2f}" if floor else "-",
+            f"{flops / floor / 1e6:.0f}" if floor else "-",
+            f"{ours / floor:.2f}" if floor and ours else "-",
+            f"{theirs / floor:.2f}" if floor and theirs else "-",
+        ]
         print("| " + " | ".join(cells) + " |", flush=True)
+    if args.only and args.device == "cpu" and len(args.models) == 1:
+        growth = peak_rss_growth_bytes(rss_at_start)
+        if growth is not None:
+            print(f"peak RSS growth {growth / 2**20:.1f} MB (this process, one model)")
     print(
         f"\nmedian of {args.repeats} blocks of {args.block} iterations each, after 3 warm-up "
         "iterations, the two libraries alternating block by block"

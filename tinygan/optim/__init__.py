@@ -2,7 +2,8 @@
 
 Each file holds one update rule, written as math in its docstring and as in-place array
 operations in its ``_update``; ``optimizer.py`` holds what they share (parameter groups,
-state, ``zero_grad``, ``step``, ``state_dict``).
+state, ``zero_grad``, ``step``, ``state_dict``), and ``tiles.py`` how a step's element-wise work
+is cut into cache-sized tiles and shared among the CPU's cores.
 """
 
 from .adam import Adam, AdamW

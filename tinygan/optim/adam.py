@@ -73,11 +73,7 @@ class Adam(Optimizer):
             group["weight_decay"] >= 0, "weight_decay", group["weight_decay"], "it must be >= 0"
         )
 
-    def _update(self, param, grad, state: dict, group: dict) -> None:
-        lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
-        beta1, beta2 = group["betas"]
-        xp = backend.get_array_module(param)
-
+    def _prepare(self, param, state: dict, group: dict) -> dict:
         if not state:
             state["step"] = 0
             state["exp_avg"] = zeros_like(param)
@@ -86,7 +82,19 @@ class Adam(Optimizer):
             state["max_exp_avg_sq"] = zeros_like(param)
         state["step"] += 1
         step = state["step"]
-        exp_avg, exp_avg_sq = state["exp_avg"].data, state["exp_avg_sq"].data
+        beta1, beta2 = group["betas"]
+        # θ ← θ - γ / (1 - β1ᵗ) · m / (√v / √(1 - β2ᵗ) + ε), with both sides of the fraction
+        # multiplied by c = √(1 - β2ᵗ) so that c moves into two scalars, a pass saved:
+        # θ ← θ - (γ c / (1 - β1ᵗ)) · m / (√v + ε c)
+        correction = math.sqrt(1 - beta2**step)
+        step_size = group["lr"] * correction / (1 - beta1**step)
+        return {**state, "step_size": step_size, "eps_correction": group["eps"] * correction}
+
+    def _update(self, param, grad, state: dict, group: dict) -> None:
+        lr, weight_decay = group["lr"], group["weight_decay"]
+        beta1, beta2 = group["betas"]
+        xp = backend.get_array_module(param)
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
 
         if self._decoupled_weight_decay:
             # θ ← θ (1 - γ λ)
@@ -109,21 +117,17 @@ class Adam(Optimizer):
 
         if group["amsgrad"]:
             # v_max ← max(v_max, v)
-            max_exp_avg_sq = state["max_exp_avg_sq"].data
+            max_exp_avg_sq = state["max_exp_avg_sq"]
             xp.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
             second_moment = max_exp_avg_sq
         else:
             second_moment = exp_avg_sq
 
-        # θ ← θ - γ / (1 - β1ᵗ) · m / (√v / √(1 - β2ᵗ) + ε), with both sides of the fraction
-        # multiplied by c = √(1 - β2ᵗ) so that c moves into two scalars, a pass saved:
-        # θ ← θ - (γ c / (1 - β1ᵗ)) · m / (√v + ε c)
-        correction = math.sqrt(1 - beta2**step)
-        step_size = lr * correction / (1 - beta1**step)
+        # θ ← θ - (γ c / (1 - β1ᵗ)) · m / (√v + ε c), the scalars from _prepare
         denom = xp.sqrt(second_moment, out=scratch)
-        denom += eps * correction
+        denom += state["eps_correction"]
         update = xp.divide(exp_avg, denom, out=scratch)
-        update *= step_size
+        update *= state["step_size"]
         param -= update
 
 

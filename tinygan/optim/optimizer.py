@@ -4,7 +4,9 @@ An optimizer holds the parameters it changes in *parameter groups*: lists of ten
 hyperparameters, so that, say, a generator's last layer can learn at a different rate. For each
 parameter it keeps *state* (a step count, running averages of the gradient) that the update
 rule reads and writes. ``step()`` walks every parameter that has a gradient and applies the
-rule; subclasses write only the rule, in ``_update``, on raw arrays.
+rule; subclasses write the rule, in ``_update``, on raw arrays, and what it does once per
+parameter and step (create the state, count the step) in ``_prepare``. The element-wise update
+runs over cache-sized tiles of the parameters, on several threads on the CPU (tiles.py).
 
 The updates happen in place on ``param.data`` under ``no_grad()``, as in PyTorch: a model keeps
 pointing at the same tensors, and the parameter's version counter is bumped so that backward
@@ -27,6 +29,7 @@ from collections.abc import Callable, Iterable
 from .. import backend, dtypes
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
+from . import tiles
 
 
 class Optimizer:
@@ -161,24 +164,35 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         with no_grad():
+            work = []
             for group in self.param_groups:
                 for param in group["params"]:
                     if param.grad is None:
                         continue
                     state = self.state.get(param, {})
                     _follow_parameter(state, param)
-                    self._update(param.data, param.grad.data, state, group)
+                    this_step = self._prepare(param.data, state, group)
                     if state:  # (plain SGD keeps none)
                         self.state[param] = state
-                    # The values changed in place: a graph recorded before this step that saved
+                    work.append((param.data, param.grad.data, this_step, group))
+                    # The values change in place: a graph recorded before this step that saved
                     # the parameter for its backward must now refuse to run (see engine.py).
                     param._version_counter[0] += 1
+            tiles.run(self._update, work)
         return loss
 
+    def _prepare(self, param, state: dict, group: dict) -> dict:
+        """What a rule does once per parameter and step, before its element-wise update:
+        create the state it lacks, count the step, and return the state plus the numbers this
+        step's update reads (say, a bias correction). ``param`` is the raw array."""
+        return state
+
     def _update(self, param, grad, state: dict, group: dict) -> None:
-        """Apply the update rule to one parameter: ``param`` and ``grad`` are its raw arrays
-        (NumPy or CuPy), ``state`` its buffers (Tensors and numbers), ``group`` its
-        hyperparameters. Change ``param`` and the buffers in place."""
+        """Apply the update rule, element-wise and in place, to ``param``: raw arrays (NumPy or
+        CuPy) of a parameter or of a tile of it (see tiles.py), ``grad`` the same part of its
+        gradient (read only), ``state`` what ``_prepare`` returned with its tensors as arrays
+        (the same part of them), ``group`` the hyperparameters. Change ``param`` and the state
+        arrays in place; allocate nothing bigger than ``param``."""
         raise NotImplementedError
 
     # ---- checkpoints -------------------------------------------------------------------------
@@ -321,11 +335,6 @@ def effective_grad(param, grad, weight_decay: float, maximize: bool):
 def zeros_like(param) -> Tensor:
     """A zero buffer of the parameter's shape, dtype and device, as a state entry."""
     return Tensor(backend.get_array_module(param).zeros_like(param))
-
-
-def copy_of(array) -> Tensor:
-    """A new buffer holding a copy of ``array``, as a state entry."""
-    return Tensor(array.copy())
 
 
 def _follow_parameter(state: dict, param: Tensor) -> None:

@@ -65,20 +65,22 @@ class RMSprop(Optimizer):
             group["weight_decay"] >= 0, "weight_decay", group["weight_decay"], "it must be >= 0"
         )
 
-    def _update(self, param, grad, state: dict, group: dict) -> None:
-        lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
-        xp = backend.get_array_module(param)
-
+    def _prepare(self, param, state: dict, group: dict) -> dict:
         if not state:
             state["step"] = 0
             state["square_avg"] = zeros_like(param)
-        if momentum > 0 and "momentum_buffer" not in state:
+        if group["momentum"] > 0 and "momentum_buffer" not in state:
             state["momentum_buffer"] = zeros_like(param)
         if group["centered"] and "grad_avg" not in state:
             state["grad_avg"] = zeros_like(param)
         state["step"] += 1
+        return state
+
+    def _update(self, param, grad, state: dict, group: dict) -> None:
+        lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
+        xp = backend.get_array_module(param)
         grad = effective_grad(param, grad, group["weight_decay"], group["maximize"])
-        square_avg = state["square_avg"].data
+        square_avg = state["square_avg"]
         # One scratch array, reused, instead of a temporary for every operation below.
         scratch = xp.empty_like(param)
 
@@ -90,7 +92,7 @@ class RMSprop(Optimizer):
 
         if group["centered"]:
             # ḡ ← α ḡ + (1 - α) g
-            grad_avg = state["grad_avg"].data
+            grad_avg = state["grad_avg"]
             grad_avg *= alpha
             grad_avg += xp.multiply(1 - alpha, grad, out=scratch)
             # d ← √(v - ḡ²) + ε
@@ -104,7 +106,7 @@ class RMSprop(Optimizer):
 
         if momentum > 0:
             # b ← μ b + g / d,  θ ← θ - γ b
-            buf = state["momentum_buffer"].data
+            buf = state["momentum_buffer"]
             buf *= momentum
             buf += xp.divide(grad, denom, out=denom)
             param -= xp.multiply(lr, buf, out=scratch)

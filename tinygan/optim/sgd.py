@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .. import backend
 from ..tensor import Tensor
-from .optimizer import Optimizer, copy_of, effective_grad
+from .optimizer import Optimizer, effective_grad, zeros_like
 
 
 class SGD(Optimizer):
@@ -65,25 +66,33 @@ class SGD(Optimizer):
             f"(got {group['dampening']})",
         )
 
+    def _prepare(self, param, state: dict, group: dict) -> dict:
+        if group["momentum"] == 0 or "momentum_buffer" in state:
+            return state
+        state["momentum_buffer"] = zeros_like(param)
+        return {**state, "first_step": True}
+
     def _update(self, param, grad, state: dict, group: dict) -> None:
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        xp = backend.get_array_module(param)
         grad = effective_grad(param, grad, group["weight_decay"], group["maximize"])
+        # One scratch array, reused, instead of a temporary for every operation below.
+        scratch = xp.empty_like(param)
 
         if momentum != 0:
-            if "momentum_buffer" not in state:
+            buf = state["momentum_buffer"]
+            if state.get("first_step"):
                 # b ← g at the first step: the velocity starts at the first gradient
-                state["momentum_buffer"] = copy_of(grad)
-                buf = state["momentum_buffer"].data
+                buf[...] = grad
             else:
                 # b ← μ b + (1 - τ) g
-                buf = state["momentum_buffer"].data
                 buf *= momentum
-                buf += (1 - dampening) * grad
+                buf += xp.multiply(1 - dampening, grad, out=scratch)
             if group["nesterov"]:
                 # g ← g + μ b: look ahead along the velocity
-                grad = grad + momentum * buf
+                grad = xp.add(grad, xp.multiply(momentum, buf, out=scratch), out=scratch)
             else:
                 grad = buf
 
         # θ ← θ - γ g
-        param -= lr * grad
+        param -= xp.multiply(lr, grad, out=scratch)
