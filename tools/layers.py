@@ -53,9 +53,8 @@ def layer_of(module: str) -> int | None:
     raise LookupError(f"{module} is in no layer: add it to LAYERS in tools/layers.py")
 
 
-def imports_of(module: str, path: Path) -> set[str]:
-    """The tinygan modules that ``module`` imports, anywhere in its file."""
-    modules = module_files()
+def imports_of(module: str, path: Path, modules) -> set[str]:
+    """The tinygan modules (of ``modules``) that ``module`` imports, anywhere in its file."""
     package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
     found = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -75,4 +74,5 @@ def imports_of(module: str, path: Path) -> set[str]:
 
 def import_graph() -> dict[str, set[str]]:
     """module -> the tinygan modules it imports."""
-    return {module: imports_of(module, path) for module, path in module_files().items()}
+    modules = module_files()
+    return {module: imports_of(module, path, modules) for module, path in modules.items()}

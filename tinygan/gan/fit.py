@@ -52,7 +52,7 @@ def fit(
             failure = _failure(record, max_abs_loss)
             if failure:
                 bar.close()
-                _report_failure(trainer.step, record, path, failure)
+                _report_failure(trainer.step, record, path, failure, max_abs_loss)
                 return failure
             if path and checkpoint_every and trainer.step % checkpoint_every == 0:
                 trainer.save_checkpoint(path)
@@ -96,8 +96,8 @@ def _failure(record, max_abs_loss) -> str | None:
     return None
 
 
-def _report_failure(step, record, path, failure) -> None:
-    what = "NaN or inf" if failure == "nan" else f"diverging (at least {DIVERGED:g} in size)"
+def _report_failure(step, record, path, failure, max_abs_loss) -> None:
+    what = "NaN or inf" if failure == "nan" else f"diverging (at least {max_abs_loss:g} in size)"
     kept = f"; the last good checkpoint is {path}" if path and path.exists() else ""
     print(
         f"stopped at step {step}: a loss is {what}: {record['d_loss']} / {record['g_loss']} "
